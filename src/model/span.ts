@@ -1,0 +1,22 @@
+import type { SourceFile } from './source.js';
+
+/** Where a value is written: a half-open range of UTF-16 offsets into one file's text. */
+export interface Span {
+  readonly file: SourceFile;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A value together with the place it is written (actionlint's `String{Value, Pos}`). */
+export interface Located<T> {
+  readonly value: T;
+  readonly span: Span;
+}
+
+export function spanText(span: Span): string {
+  return span.file.text.slice(span.start, span.end);
+}
+
+export function spanKey(span: Span): string {
+  return `${span.file.relPath}:${span.start}:${span.end}`;
+}

@@ -1,0 +1,94 @@
+import type { Span } from './span.js';
+
+/**
+ * A configuration document as a tree of values that each keep the span where they are written.
+ * YAML aliases share the anchored subtree (same object), so a value reached through an alias still
+ * points at the anchor's text. Parsers for every format that is a data tree (GitLab YAML, pod YAML
+ * embedded in Jenkinsfiles) produce this shape.
+ */
+export type Tree = TScalar | TMap | TSeq | TRef;
+
+export type ScalarValue = string | number | boolean | null;
+
+export interface TScalar {
+  readonly kind: 'scalar';
+  readonly value: ScalarValue;
+  /** The value as GitLab reads it as a string: strings as parsed, other scalars as written. */
+  readonly text: string;
+  readonly span: Span;
+  /** How the scalar is written, so offsets inside its value can be mapped back to the source. */
+  readonly style: ScalarStyle;
+}
+
+export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal' | 'folded' | 'implicit';
+
+export interface TEntry {
+  readonly key: string;
+  readonly keySpan: Span;
+  readonly value: Tree;
+}
+
+export interface TMap {
+  readonly kind: 'map';
+  readonly entries: readonly TEntry[];
+  readonly span: Span;
+}
+
+export interface TSeq {
+  readonly kind: 'seq';
+  readonly items: readonly Tree[];
+  readonly span: Span;
+}
+
+/** GitLab's `!reference [.job, key, ...]`, resolved after includes are merged. */
+export interface TRef {
+  readonly kind: 'ref';
+  readonly path: readonly TScalar[];
+  readonly span: Span;
+}
+
+export function getEntry(map: TMap, key: string): TEntry | undefined {
+  for (let i = map.entries.length - 1; i >= 0; i--) {
+    if (map.entries[i].key === key) return map.entries[i];
+  }
+  return undefined;
+}
+
+export function get(map: TMap | undefined, key: string): Tree | undefined {
+  return map ? getEntry(map, key)?.value : undefined;
+}
+
+export function asMap(t: Tree | undefined): TMap | undefined {
+  return t?.kind === 'map' ? t : undefined;
+}
+
+export function asSeq(t: Tree | undefined): TSeq | undefined {
+  return t?.kind === 'seq' ? t : undefined;
+}
+
+export function asScalar(t: Tree | undefined): TScalar | undefined {
+  return t?.kind === 'scalar' ? t : undefined;
+}
+
+/** A scalar's string form, or undefined for null and non-scalars. */
+export function scalarText(t: Tree | undefined): string | undefined {
+  return t?.kind === 'scalar' && t.value !== null ? t.text : undefined;
+}
+
+/** Converts a tree to plain data (for output and comparisons); references are kept as `!reference` markers. */
+export function toPlain(t: Tree, budget = { nodes: 5_000_000 }): unknown {
+  if (--budget.nodes < 0) throw new RangeError('document expands to too many nodes');
+  switch (t.kind) {
+    case 'scalar':
+      return t.value;
+    case 'seq':
+      return t.items.map((i) => toPlain(i, budget));
+    case 'ref':
+      return { '!reference': t.path.map((p) => p.text) };
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const e of t.entries) out[e.key] = toPlain(e.value, budget);
+      return out;
+    }
+  }
+}
