@@ -1,0 +1,51 @@
+import { defineRule } from '../src/engine/rule.js';
+import { dindServices } from '../src/docker/job.js';
+
+/**
+ * ## What it does
+ * Flags a job that runs a Docker-in-Docker service (`docker:dind`, `docker:27-dind`,
+ * `docker:dind-rootless`, under any registry or proxy prefix).
+ *
+ * ## Why is this bad?
+ * The dind daemon only starts on a runner with `privileged = true`. A privileged container can do
+ * almost anything the host can: load kernel modules, mount the host's disks, escape to the host. Every
+ * job on that runner, and anything its scripts download, gets that power.
+ *
+ * ## How to fix
+ * Build images without a daemon: buildah (`quay.io/buildah/stable`, `STORAGE_DRIVER: vfs`), BuildKit
+ * rootless (`moby/buildkit:rootless` with `buildctl-daemonless.sh`) or kaniko. Where a daemon is really
+ * needed, bind the runner's socket on a dedicated runner instead (which has its own risks). If you keep
+ * dind, limit privilege to the service: `services_privileged = true` with `allowed_privileged_services`
+ * in the runner's `config.toml` (GitLab Runner 16.1+).
+ */
+export default defineRule({
+  slug: 'privileged-dind',
+  severity: 'warning',
+  summary: 'A job uses a Docker-in-Docker service, which needs a privileged runner.',
+  examples: [
+    {
+      platform: 'gitlab',
+      bad: 'build:\n  image: docker:27\n  services:\n    - docker:27-dind\n  script:\n    - docker build -t app .\n',
+    },
+    {
+      platform: 'gitlab',
+      bad: 'build:\n  services:\n    - name: $CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX/docker:27-dind\n      alias: docker\n  script: docker info\n',
+    },
+    {
+      platform: 'gitlab',
+      good: 'build:\n  image: quay.io/buildah/stable:v1.38\n  variables:\n    STORAGE_DRIVER: vfs\n  script:\n    - buildah build -t app .\n',
+    },
+  ],
+  check({ jobs, report }) {
+    for (const job of jobs) {
+      for (const svc of dindServices(job)) {
+        report({
+          at: svc.container.span,
+          message:
+            `Docker-in-Docker service \`${svc.container.image.value}\` only runs on a privileged runner, which gives jobs ` +
+            'root on the host; build with buildah, BuildKit rootless or kaniko instead, or bind the runner\'s docker socket.',
+        });
+      }
+    }
+  },
+});

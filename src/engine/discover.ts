@@ -1,0 +1,123 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { describeFsError } from './fs-host.js';
+
+export type FileKind = 'gitlab';
+
+export interface Target {
+  /** Absolute path of the file. */
+  path: string;
+  kind: FileKind;
+  /** Named on the command line (linted whatever its name) rather than found in a directory. */
+  explicit: boolean;
+  /** Found by name pattern only (`*.gitlab-ci.yml`): linted on its own unless a pipeline includes it. */
+  fragment: boolean;
+}
+
+export class UsageError extends Error {}
+
+const PIPELINE_NAMES = new Set(['.gitlab-ci.yml', '.gitlab-ci.yaml']);
+const FRAGMENT_PATTERN = /\.gitlab-ci\.ya?ml$/;
+const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+
+export function classify(name: string): { kind: FileKind; fragment: boolean } | undefined {
+  if (PIPELINE_NAMES.has(name)) return { kind: 'gitlab', fragment: false };
+  if (FRAGMENT_PATTERN.test(name)) return { kind: 'gitlab', fragment: true };
+  return undefined;
+}
+
+/**
+ * Finds what to lint under the given paths. Directories are walked (skipping `.git`, `node_modules`
+ * and what `.gitignore` files ignore, and never following symlinked directories, so loops are
+ * impossible); files are taken as named.
+ */
+export function discover(paths: readonly string[], cwd: string, kind?: FileKind): Target[] {
+  const targets = new Map<string, Target>();
+  for (const p of paths.length ? paths : ['.']) {
+    const abs = resolve(cwd, p);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch (e) {
+      throw new UsageError(`${p}: ${describeFsError(e)}`);
+    }
+    if (st.isDirectory()) {
+      try {
+        readdirSync(abs);
+      } catch (e) {
+        throw new UsageError(`${p}: ${describeFsError(e)}`);
+      }
+      walk(abs, [], targets);
+    } else {
+      const c = classify(basename(abs));
+      if (!c && !kind) {
+        throw new UsageError(
+          `${p}: cannot tell what kind of configuration this is from its name; pass --kind gitlab to lint it as a GitLab CI file`,
+        );
+      }
+      targets.set(abs, { path: abs, kind: kind ?? c!.kind, explicit: true, fragment: false });
+    }
+  }
+  return [...targets.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+interface IgnoreScope {
+  dir: string;
+  rules: Ignore;
+}
+
+function walk(dir: string, scopes: IgnoreScope[], out: Map<string, Target>): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return; // An unreadable directory below a named one is skipped, as git and ripgrep do.
+  }
+  const here = loadGitignore(dir);
+  const active = here ? [...scopes, here] : scopes;
+  for (const e of entries) {
+    const abs = join(dir, e.name);
+    const isDir = e.isDirectory();
+    if (isDir && SKIPPED_DIRS.has(e.name)) continue;
+    if (isIgnored(abs, isDir, active)) continue;
+    if (isDir) walk(abs, active, out);
+    else if (e.isFile()) {
+      const c = classify(e.name);
+      if (c && !out.has(abs)) out.set(abs, { path: abs, kind: c.kind, explicit: false, fragment: c.fragment });
+    }
+  }
+}
+
+function loadGitignore(dir: string): IgnoreScope | undefined {
+  const file = join(dir, '.gitignore');
+  if (!existsSync(file)) return undefined;
+  try {
+    return { dir, rules: ignore().add(readFileSync(file, 'utf8')) };
+  } catch {
+    return undefined;
+  }
+}
+
+function isIgnored(abs: string, isDir: boolean, scopes: IgnoreScope[]): boolean {
+  for (const s of scopes) {
+    const rel = relative(s.dir, abs).split(sep).join('/');
+    if (rel && s.rules.ignores(isDir ? `${rel}/` : rel)) return true;
+  }
+  return false;
+}
+
+/**
+ * The project root of a pipeline file: GitLab resolves local includes from it. It is the nearest
+ * folder, from the file's own upwards, that holds a `.git` or a `.gitlab-ci.yml`; a file in neither
+ * resolves includes from its own folder.
+ */
+export function projectRoot(file: string): string {
+  let dir = dirname(file);
+  for (;;) {
+    if (['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml'].some((n) => existsSync(join(dir, n)))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return dirname(file);
+    dir = parent;
+  }
+}

@@ -1,0 +1,113 @@
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { makeSourceFile, type SourceFile } from '../model/source.js';
+import { normalizeRelPath, type FileHost } from '../parsers/host.js';
+
+/** Larger files are refused rather than read: no CI configuration is this big. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Reading files below one repository root, never outside it (symlinks included). */
+export class FsHost implements FileHost {
+  private readonly cache = new Map<string, SourceFile | { error: string }>();
+  private allFiles: string[] | undefined;
+  private readonly realRoot: string;
+
+  constructor(readonly root: string) {
+    this.realRoot = realpathSync(root);
+  }
+
+  read(relPath: string): SourceFile | { error: string } {
+    const rel = normalizeRelPath(relPath);
+    if (rel === undefined) return { error: 'the path leaves the repository root' };
+    const cached = this.cache.get(rel);
+    if (cached) return cached;
+    const result = this.load(rel);
+    this.cache.set(rel, result);
+    return result;
+  }
+
+  private load(rel: string): SourceFile | { error: string } {
+    const abs = join(this.root, rel);
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch (e) {
+      return { error: describeFsError(e) };
+    }
+    if (real !== this.realRoot && !real.startsWith(this.realRoot + sep)) {
+      return { error: 'the path resolves outside the repository root' };
+    }
+    try {
+      const st = statSync(real);
+      if (st.isDirectory()) return { error: 'it is a directory' };
+      if (st.size > MAX_FILE_BYTES) return { error: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
+      const decoded = decodeText(readFileSync(real));
+      if ('error' in decoded) return decoded;
+      return makeSourceFile(abs, rel, decoded.text);
+    } catch (e) {
+      return { error: describeFsError(e) };
+    }
+  }
+
+  glob(pattern: string): string[] {
+    const isMatch = picomatch(pattern, { dot: true });
+    return this.files().filter((f) => isMatch(f));
+  }
+
+  private files(): string[] {
+    if (!this.allFiles) {
+      this.allFiles = [];
+      walkFiles(this.root, this.root, this.allFiles);
+    }
+    return this.allFiles;
+  }
+}
+
+function walkFiles(root: string, dir: string, out: string[]): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (e.name === '.git' || e.name === 'node_modules') continue;
+    const abs = join(dir, e.name);
+    if (e.isDirectory()) walkFiles(root, abs, out);
+    else if (e.isFile()) out.push(relative(root, abs).split(sep).join('/'));
+  }
+}
+
+/** Text as cilint reads it: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused. */
+export function decodeText(buf: Buffer): { text: string } | { error: string } {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
+    return { text: '\ufeff' + new TextDecoder('utf-16le').decode(buf.subarray(2)) };
+  }
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
+    return { text: '\ufeff' + new TextDecoder('utf-16be').decode(buf.subarray(2)) };
+  }
+  if (buf.includes(0)) return { error: 'it is a binary file (it contains NUL bytes), not a text configuration' };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf) };
+  } catch {
+    return { error: 'it is not valid UTF-8 text' };
+  }
+}
+
+export function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
+}

@@ -1,0 +1,26 @@
+import picomatch from 'picomatch';
+import { makeSourceFile, type SourceFile } from '../model/source.js';
+import { normalizeRelPath, type FileHost } from '../parsers/host.js';
+
+/** A repository held in memory: rule examples, tests, and text read from standard input. */
+export class MemoryHost implements FileHost {
+  private readonly files = new Map<string, SourceFile>();
+
+  constructor(contents: Readonly<Record<string, string>>, root = '/memory') {
+    for (const [rel, text] of Object.entries(contents)) {
+      const norm = normalizeRelPath(rel) ?? rel;
+      this.files.set(norm, makeSourceFile(`${root}/${norm}`, norm, text));
+    }
+  }
+
+  read(relPath: string): SourceFile | { error: string } {
+    const rel = normalizeRelPath(relPath);
+    if (rel === undefined) return { error: 'the path leaves the repository root' };
+    return this.files.get(rel) ?? { error: 'no such file' };
+  }
+
+  glob(pattern: string): string[] {
+    const isMatch = picomatch(pattern, { dot: true });
+    return [...this.files.keys()].filter((f) => isMatch(f));
+  }
+}

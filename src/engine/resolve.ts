@@ -1,0 +1,29 @@
+import { existsSync, statSync } from 'node:fs';
+import { relative, resolve as resolvePath, sep } from 'node:path';
+import { positionAt } from '../model/source.js';
+import { parseGitlabPipeline } from '../parsers/gitlab/index.js';
+import { effectiveConfig } from '../parsers/gitlab/effective.js';
+import { displayPath } from '../report/location.js';
+import { projectRoot, UsageError } from './discover.js';
+import { FsHost } from './fs-host.js';
+
+const ERROR_KINDS = new Set(['parse-error', 'include-error', 'bad-reference']);
+
+/** `cilint resolve`: the effective configuration of one pipeline, and what stood in the way. */
+export function resolveFile(file: string, cwd: string): { config: Record<string, unknown>; problems: string[] } {
+  const abs = resolvePath(cwd, file);
+  if (!existsSync(abs)) throw new UsageError(`${file}: no such file`);
+  if (statSync(abs).isDirectory()) throw new UsageError(`${file}: is a directory; name a pipeline file`);
+  const root = projectRoot(abs);
+  const host = new FsHost(root);
+  const rel = relative(root, abs).split(sep).join('/');
+  const read = host.read(rel);
+  if ('error' in read) throw new UsageError(`${file}: ${read.error}`);
+  const pipeline = parseGitlabPipeline(rel, host);
+  const problems = pipeline.issues.map((i) => {
+    const pos = positionAt(i.span.file, i.span.start);
+    const level = ERROR_KINDS.has(i.kind) ? 'error' : i.kind === 'include-unresolved' ? 'info' : 'warning';
+    return `${displayPath(i.span.file.path, cwd)}:${pos.line}:${pos.column}: ${level} ${i.message} [${i.kind}]`;
+  });
+  return { config: effectiveConfig(pipeline), problems };
+}

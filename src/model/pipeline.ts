@@ -1,0 +1,83 @@
+import type { SourceFile } from './source.js';
+import type { Located, Span } from './span.js';
+import type { TMap, TScalar } from './tree.js';
+
+/**
+ * The common model every parser produces and every rule reads. It speaks of jobs, the containers they
+ * run in, their variables and their shell steps, whatever platform wrote them.
+ */
+
+export type Platform = 'gitlab';
+
+/** Something a parser noticed that is not a Docker hazard but the user must hear about. */
+export interface ModelIssue {
+  kind: 'parse-error' | 'duplicate-key' | 'include-unresolved' | 'include-error' | 'bad-reference';
+  span: Span;
+  message: string;
+}
+
+export interface Variable {
+  readonly name: string;
+  /** The value as a string; undefined when it is not a scalar (GitLab rejects those). */
+  readonly value: string | undefined;
+  readonly nameSpan: Span;
+  /** Where the value is written; the name's span when there is no value. */
+  readonly span: Span;
+}
+
+export type Variables = ReadonlyMap<string, Variable>;
+
+export interface Container {
+  readonly role: 'image' | 'service';
+  /** The image reference as written (variables unexpanded). */
+  readonly image: Located<string>;
+  /** The whole entry: a string item or the `- name: ...` mapping. */
+  readonly span: Span;
+  readonly aliases: readonly Located<string>[];
+  /** The container's own variables (GitLab: a service's `variables:`). */
+  readonly variables: Variables;
+  readonly command: readonly Located<string>[];
+  readonly entrypoint: readonly Located<string>[];
+}
+
+export interface ScriptStep {
+  readonly section: string;
+  /** The shell text as the runner receives it. */
+  readonly text: string;
+  /** The scalar it was read from, to map offsets inside `text` back to the file. */
+  readonly scalar: TScalar;
+}
+
+export interface Job {
+  readonly name: string;
+  /** The job's key where it is defined. */
+  readonly nameSpan: Span;
+  /** A hidden job (`.name`): a template, judged on its own only when nothing uses it. */
+  readonly hidden: boolean;
+  readonly image: Container | undefined;
+  readonly services: readonly Container[];
+  /** Effective variables: global ones the job inherits, then the job's own (which win). */
+  readonly variables: Variables;
+  readonly scripts: readonly ScriptStep[];
+  /** The job's effective configuration after includes, `!reference`, `extends` and `default:`. */
+  readonly config: TMap;
+}
+
+export interface Pipeline {
+  readonly platform: Platform;
+  readonly root: SourceFile;
+  /** Every file read for this pipeline: the root and its includes. */
+  readonly files: readonly SourceFile[];
+  readonly jobs: readonly Job[];
+  /** Hidden jobs with job keywords, keyed by where they are defined (see `templateId`). */
+  readonly templates: readonly Job[];
+  /** Identities (`templateId`) of hidden jobs that a job of this pipeline uses. */
+  readonly usedTemplates: ReadonlySet<string>;
+  readonly issues: readonly ModelIssue[];
+  /** The merged configuration (includes applied, references resolved), for `cilint resolve`. */
+  readonly merged: TMap | undefined;
+}
+
+export function templateId(job: Pick<Job, 'nameSpan'>): string {
+  return `${job.nameSpan.file.relPath}:${job.nameSpan.start}`;
+}

@@ -1,0 +1,143 @@
+import type { Container, Job, Pipeline, ScriptStep, Variable } from '../../model/pipeline.js';
+import type { Located } from '../../model/span.js';
+import { asScalar, getEntry, type TEntry, type TMap, type Tree, type TScalar } from '../../model/tree.js';
+import type { FileHost } from '../host.js';
+import { loadWithIncludes } from './include.js';
+import { resolvePipeline, type ResolvedJob } from './resolve.js';
+import { templateId } from '../../model/pipeline.js';
+
+export { isHiddenKey } from './resolve.js';
+
+const SCRIPT_SECTIONS = ['before_script', 'script', 'after_script'] as const;
+/** GitLab flattens nested script arrays up to this depth. */
+const MAX_SCRIPT_NESTING = 10;
+
+/** Reads a `.gitlab-ci.yml` and what it includes, and resolves it the way GitLab does. */
+export function parseGitlabPipeline(rootRel: string, host: FileHost): Pipeline & { included: ReadonlySet<string> } {
+  const loaded = loadWithIncludes(rootRel, host);
+  const root = loaded.files[0];
+  if (!loaded.config) {
+    return {
+      platform: 'gitlab',
+      root,
+      files: loaded.files,
+      jobs: [],
+      templates: [],
+      usedTemplates: new Set(),
+      issues: loaded.issues,
+      merged: undefined,
+      included: loaded.included,
+    };
+  }
+  const res = resolvePipeline(loaded.config, loaded.aliasTargets);
+  const jobs = res.jobs.map(toJob);
+  const templates = res.templates.map(toJob);
+  const usedTemplates = new Set([...res.usedHidden].map((e) => templateId({ nameSpan: e.keySpan })));
+  return {
+    platform: 'gitlab',
+    root,
+    files: loaded.files,
+    jobs,
+    templates,
+    usedTemplates,
+    issues: [...loaded.issues, ...res.issues],
+    merged: res.merged,
+    included: loaded.included,
+  };
+}
+
+function toJob(job: ResolvedJob): Job {
+  const { config } = job;
+  const variables = new Map<string, Variable>();
+  for (const e of job.globalVariables) addVariable(variables, e);
+  for (const e of mapEntries(getEntry(config, 'variables')?.value)) addVariable(variables, e);
+  const imageEntry = getEntry(config, 'image');
+  return {
+    name: job.entry.key,
+    nameSpan: job.entry.keySpan,
+    hidden: job.hidden,
+    image: imageEntry ? toContainer(imageEntry.value, 'image') : undefined,
+    services: seqItems(getEntry(config, 'services')?.value)
+      .map((s) => toContainer(s, 'service'))
+      .filter((c): c is Container => c !== undefined),
+    variables,
+    scripts: SCRIPT_SECTIONS.flatMap((section) => scriptSteps(section, getEntry(config, section)?.value)),
+    config,
+  };
+}
+
+function mapEntries(t: Tree | undefined): readonly TEntry[] {
+  return t?.kind === 'map' ? t.entries : [];
+}
+
+function seqItems(t: Tree | undefined): readonly Tree[] {
+  if (!t) return [];
+  return t.kind === 'seq' ? t.items : [t];
+}
+
+/** A variable is `NAME: value` or `NAME: {value: ..., description: ..., expand: ...}`. */
+function addVariable(into: Map<string, Variable>, e: TEntry): void {
+  const valueTree = e.value.kind === 'map' ? getEntry(e.value, 'value')?.value : e.value;
+  const scalar = asScalar(valueTree);
+  into.set(e.key, {
+    name: e.key,
+    value: scalar ? scalar.text : undefined,
+    nameSpan: e.keySpan,
+    span: scalar && scalar.span.end > scalar.span.start ? scalar.span : e.keySpan,
+  });
+}
+
+function located(s: TScalar): Located<string> {
+  return { value: s.text, span: s.span };
+}
+
+function scalarList(t: Tree | undefined): Located<string>[] {
+  return seqItems(t)
+    .map(asScalar)
+    .filter((s): s is TScalar => s !== undefined && s.value !== null)
+    .map(located);
+}
+
+function toContainer(t: Tree, role: Container['role']): Container | undefined {
+  const scalar = asScalar(t);
+  if (scalar) {
+    if (scalar.value === null) return undefined;
+    return { role, image: located(scalar), span: scalar.span, aliases: [], variables: new Map(), command: [], entrypoint: [] };
+  }
+  if (t.kind !== 'map') return undefined;
+  const name = asScalar(getEntry(t, 'name')?.value);
+  if (!name || name.value === null) return undefined;
+  const variables = new Map<string, Variable>();
+  for (const e of mapEntries(getEntry(t, 'variables')?.value)) addVariable(variables, e);
+  return {
+    role,
+    image: located(name),
+    span: t.span,
+    aliases: aliasList(getEntry(t, 'alias')?.value),
+    variables,
+    command: scalarList(getEntry(t, 'command')?.value),
+    entrypoint: scalarList(getEntry(t, 'entrypoint')?.value),
+  };
+}
+
+/** `alias: a,b` names two hostnames (GitLab splits on commas). */
+function aliasList(t: Tree | undefined): Located<string>[] {
+  const s = asScalar(t);
+  if (!s || s.value === null) return [];
+  return s.text
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '')
+    .map((value) => ({ value, span: s.span }));
+}
+
+function scriptSteps(section: string, t: Tree | undefined): ScriptStep[] {
+  const out: ScriptStep[] = [];
+  const walk = (node: Tree | undefined, depth: number): void => {
+    if (!node || depth > MAX_SCRIPT_NESTING) return;
+    if (node.kind === 'seq') node.items.forEach((i) => walk(i, depth + 1));
+    else if (node.kind === 'scalar' && node.value !== null) out.push({ section, text: node.text, scalar: node });
+  };
+  walk(t, 0);
+  return out;
+}

@@ -1,0 +1,243 @@
+import type { ModelIssue } from '../../model/pipeline.js';
+import { asScalar, getEntry, type TEntry, type TMap, type Tree } from '../../model/tree.js';
+import {
+  DEFAULTABLE_KEYWORDS,
+  GLOBAL_KEYWORDS,
+  JOB_KEYWORDS,
+  LEGACY_GLOBAL_DEFAULTS,
+  MAX_EXTENDS_DEPTH,
+  MAX_REFERENCE_DEPTH,
+} from './keywords.js';
+import { deepMerge, withoutKeys } from './merge.js';
+
+/** A top-level job or hidden job with its effective configuration. */
+export interface ResolvedJob {
+  entry: TEntry;
+  hidden: boolean;
+  /** `extends` applied, then `default:` keys the job inherits. */
+  config: TMap;
+  /** The global variables this job inherits (after `inherit: variables:`). */
+  globalVariables: TEntry[];
+}
+
+export interface Resolution {
+  /** Includes merged and `!reference` tags replaced. */
+  merged: TMap;
+  jobs: ResolvedJob[];
+  templates: ResolvedJob[];
+  /** Key entries of hidden jobs used through `extends`, `!reference` or a YAML alias. */
+  usedHidden: Set<TEntry>;
+  issues: ModelIssue[];
+}
+
+export function resolvePipeline(config: TMap, aliasTargets: ReadonlySet<Tree>): Resolution {
+  const issues: ModelIssue[] = [];
+  const usedHidden = new Set<TEntry>();
+  const merged = resolveReferences(config, issues, usedHidden);
+  for (const e of merged.entries) {
+    if (isHiddenKey(e.key) && aliasTargets.has(e.value)) usedHidden.add(e);
+  }
+  const extender = new Extender(merged, issues, usedHidden);
+  const defaults = collectDefaults(merged);
+  const globalVars = asMapEntries(getEntry(merged, 'variables')?.value);
+  const jobs: ResolvedJob[] = [];
+  const templates: ResolvedJob[] = [];
+  for (const entry of merged.entries) {
+    if (GLOBAL_KEYWORDS.has(entry.key) || entry.value.kind !== 'map') continue;
+    const hidden = isHiddenKey(entry.key);
+    if (hidden && !hasJobKeyword(entry.value)) continue;
+    const extended = extender.resolve(entry.key, []);
+    if (!extended) continue;
+    const config = applyDefaults(extended, defaults);
+    const job: ResolvedJob = { entry, hidden, config, globalVariables: inheritedVariables(config, globalVars) };
+    (hidden ? templates : jobs).push(job);
+  }
+  return { merged, jobs, templates, usedHidden, issues };
+}
+
+export function isHiddenKey(key: string): boolean {
+  return key.startsWith('.');
+}
+
+function hasJobKeyword(map: TMap): boolean {
+  return map.entries.some((e) => JOB_KEYWORDS.has(e.key));
+}
+
+function asMapEntries(t: Tree | undefined): TEntry[] {
+  return t?.kind === 'map' ? [...t.entries] : [];
+}
+
+/** Replaces every `!reference [...]` by the value it names, as GitLab does right after merging includes. */
+function resolveReferences(root: TMap, issues: ModelIssue[], used: Set<TEntry>): TMap {
+  const visit = (t: Tree, depth: number, chain: string[]): Tree => {
+    switch (t.kind) {
+      case 'scalar':
+        return t;
+      case 'seq': {
+        let changed = false;
+        const items = t.items.map((i) => {
+          const r = visit(i, depth, chain);
+          if (r !== i) changed = true;
+          return r;
+        });
+        return changed ? { ...t, items } : t;
+      }
+      case 'map': {
+        let changed = false;
+        const entries = t.entries.map((e) => {
+          const v = visit(e.value, depth, chain);
+          if (v === e.value) return e;
+          changed = true;
+          return { ...e, value: v };
+        });
+        return changed ? { ...t, entries } : t;
+      }
+      case 'ref': {
+        const names = t.path.map((p) => p.text);
+        const label = `!reference [${names.join(', ')}]`;
+        if (depth >= MAX_REFERENCE_DEPTH || chain.includes(label)) {
+          issues.push({
+            kind: 'bad-reference',
+            span: t.span,
+            message: `${label} ${chain.includes(label) ? 'refers to itself' : `nests deeper than ${MAX_REFERENCE_DEPTH} levels`}`,
+          });
+          return t;
+        }
+        const target = lookup(root, names, used);
+        if (!target) {
+          issues.push({ kind: 'bad-reference', span: t.span, message: `${label} names nothing in the configuration` });
+          return t;
+        }
+        return visit(target, depth + 1, [...chain, label]);
+      }
+    }
+  };
+  return visit(root, 0, []) as TMap;
+}
+
+function lookup(root: TMap, names: string[], used: Set<TEntry>): Tree | undefined {
+  if (names.length === 0) return undefined;
+  let current: Tree | undefined = root;
+  names.forEach((name, i) => {
+    if (current?.kind !== 'map') {
+      current = undefined;
+      return;
+    }
+    const entry = getEntry(current, name);
+    if (i === 0 && entry && isHiddenKey(name)) used.add(entry);
+    current = entry?.value;
+  });
+  return current;
+}
+
+class Extender {
+  private readonly memo = new Map<string, TMap | undefined>();
+
+  constructor(
+    private readonly merged: TMap,
+    private readonly issues: ModelIssue[],
+    private readonly used: Set<TEntry>,
+  ) {}
+
+  resolve(name: string, stack: string[]): TMap | undefined {
+    if (this.memo.has(name)) return this.memo.get(name);
+    const entry = getEntry(this.merged, name);
+    if (!entry || entry.value.kind !== 'map') return undefined;
+    const own = entry.value;
+    const ext = getEntry(own, 'extends');
+    let result: TMap;
+    if (!ext) result = own;
+    else {
+      let base: TMap | undefined;
+      for (const parent of extendsNames(ext.value)) {
+        const resolved = this.parent(parent.name, parent.span, [...stack, name]);
+        if (resolved) base = base ? deepMerge(base, resolved) : resolved;
+      }
+      const rest = withoutKeys(own, ['extends']);
+      result = base ? deepMerge(base, rest) : rest;
+    }
+    this.memo.set(name, result);
+    return result;
+  }
+
+  private parent(name: string, span: TEntry['keySpan'], stack: string[]): TMap | undefined {
+    if (stack.includes(name)) {
+      this.issues.push({ kind: 'bad-reference', span, message: `circular extends: ${[...stack, name].join(' → ')}` });
+      return undefined;
+    }
+    if (stack.length >= MAX_EXTENDS_DEPTH) {
+      this.issues.push({
+        kind: 'bad-reference',
+        span,
+        message: `extends nests deeper than ${MAX_EXTENDS_DEPTH} levels: ${[...stack, name].join(' → ')}`,
+      });
+      return undefined;
+    }
+    const entry = getEntry(this.merged, name);
+    if (!entry || entry.value.kind !== 'map') {
+      this.issues.push({
+        kind: 'bad-reference',
+        span,
+        message: `extends \`${name}\`, which is not a job or template in this pipeline (after includes)`,
+      });
+      return undefined;
+    }
+    if (isHiddenKey(name)) this.used.add(entry);
+    return this.resolve(name, stack);
+  }
+}
+
+function extendsNames(t: Tree): { name: string; span: TEntry['keySpan'] }[] {
+  const items = t.kind === 'seq' ? t.items : [t];
+  const out: { name: string; span: TEntry['keySpan'] }[] = [];
+  for (const i of items) {
+    const s = asScalar(i);
+    if (s && s.value !== null) out.push({ name: s.text, span: s.span });
+  }
+  return out;
+}
+
+/** `default:` keys, over the deprecated top-level ones. */
+function collectDefaults(merged: TMap): Map<string, TEntry> {
+  const out = new Map<string, TEntry>();
+  for (const key of LEGACY_GLOBAL_DEFAULTS) {
+    const e = getEntry(merged, key);
+    if (e) out.set(key, e);
+  }
+  const def = getEntry(merged, 'default')?.value;
+  if (def?.kind === 'map') {
+    for (const key of DEFAULTABLE_KEYWORDS) {
+      const e = getEntry(def, key);
+      if (e) out.set(key, e);
+    }
+  }
+  return out;
+}
+
+/** Reads `inherit: <key>:` — true, false, or a list of names; absent means true. */
+function inheritFilter(config: TMap, key: 'default' | 'variables'): (name: string) => boolean {
+  const inherit = getEntry(config, 'inherit')?.value;
+  if (inherit?.kind !== 'map') return () => true;
+  const setting = getEntry(inherit, key)?.value;
+  if (!setting) return () => true;
+  if (setting.kind === 'scalar') return () => setting.value !== false;
+  if (setting.kind === 'seq') {
+    const names = new Set(setting.items.map((i) => asScalar(i)?.text));
+    return (name) => names.has(name);
+  }
+  return () => true;
+}
+
+function applyDefaults(job: TMap, defaults: Map<string, TEntry>): TMap {
+  const allowed = inheritFilter(job, 'default');
+  const added: TEntry[] = [];
+  for (const [key, entry] of defaults) {
+    if (!getEntry(job, key) && allowed(key)) added.push(entry);
+  }
+  return added.length ? { ...job, entries: [...job.entries, ...added] } : job;
+}
+
+function inheritedVariables(job: TMap, globals: TEntry[]): TEntry[] {
+  const allowed = inheritFilter(job, 'variables');
+  return globals.filter((e) => allowed(e.key));
+}

@@ -1,0 +1,25 @@
+import type { SourceFile } from '../model/source.js';
+
+/**
+ * The parsers' only window on the disk, so they stay pure and testable: the engine implements it over
+ * the repository, tests over an in-memory map. Paths are repository-relative with `/` separators.
+ */
+export interface FileHost {
+  /** The file, or a one-line reason it cannot be read (missing, a directory, outside the repository). */
+  read(relPath: string): SourceFile | { error: string };
+  /** Repository-relative paths of the files matching a glob (GitLab `include:` wildcards). */
+  glob(pattern: string): string[];
+}
+
+/** Normalises a repository-relative path; undefined when it leaves the repository root. */
+export function normalizeRelPath(path: string): string | undefined {
+  const parts: string[] = [];
+  for (const part of path.replace(/\\/g, '/').split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join('/');
+}

@@ -1,0 +1,23 @@
+import { relative, sep } from 'node:path';
+import { positionAt } from '../model/source.js';
+import type { Finding } from '../engine/rule.js';
+
+export interface FindingLocation {
+  /** Relative to the current directory, `/`-separated. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export function locate(f: Finding, cwd: string): FindingLocation {
+  const start = positionAt(f.span.file, f.span.start);
+  const end = positionAt(f.span.file, f.span.end);
+  return { file: displayPath(f.span.file.path, cwd), line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+
+export function displayPath(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  return (rel === '' ? abs : rel).split(sep).join('/');
+}

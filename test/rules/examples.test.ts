@@ -1,0 +1,49 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { RULES } from '../../rules/index.js';
+import { lintWithHost } from '../../src/engine/lint.js';
+import { MemoryHost } from '../../src/engine/memory-host.js';
+
+const rulesDir = fileURLToPath(new URL('../../rules/', import.meta.url));
+
+function lintExample(text: string, files: Readonly<Record<string, string>> = {}) {
+  const host = new MemoryHost({ ...files, '.gitlab-ci.yml': text });
+  return lintWithHost(['.gitlab-ci.yml'], host, RULES);
+}
+
+describe('rule registry', () => {
+  it('lists every rule file exactly once, under its own slug', () => {
+    const files = readdirSync(rulesDir)
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
+    expect(RULES.map((r) => r.slug)).toEqual(files);
+  });
+
+  it('gives every rule at least one bad and one good example', () => {
+    for (const rule of RULES) {
+      expect([rule.slug, rule.examples.some((e) => e.bad !== undefined)]).toEqual([rule.slug, true]);
+      expect([rule.slug, rule.examples.some((e) => e.good !== undefined)]).toEqual([rule.slug, true]);
+    }
+  });
+});
+
+const cases = RULES.flatMap((rule) =>
+  rule.examples.map((example, i) => ({ slug: rule.slug, i, example })),
+);
+
+describe.each(cases)('$slug example $i', ({ slug, example }) => {
+  if (example.bad !== undefined) {
+    it('fires on the bad example', () => {
+      const hits = lintExample(example.bad!, example.files).filter((f) => f.rule === slug);
+      expect(hits.length).toBeGreaterThan(0);
+      for (const f of hits) expect(f.span.end).toBeGreaterThanOrEqual(f.span.start);
+    });
+  }
+  if (example.good !== undefined) {
+    it('stays silent on the good example', () => {
+      const hits = lintExample(example.good!, example.files).filter((f) => f.rule === slug);
+      expect(hits.map((f) => f.message)).toEqual([]);
+    });
+  }
+});
