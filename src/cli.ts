@@ -1,9 +1,11 @@
-#!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { stringify } from 'yaml';
 import { RULES } from '../rules/index.js';
 import { UsageError } from './engine/discover.js';
+import { UnreadableFileError } from './parsers/gitlab/include.js';
 import { lintPaths } from './engine/lint.js';
 import { resolveFile } from './engine/resolve.js';
 import { SEVERITY_RANK, type Severity } from './engine/rule.js';
@@ -23,41 +25,63 @@ interface LintFlags {
   executor: Executor;
 }
 
+/** cilint's own package.json, found upwards from this module (it runs from src/ in tests, dist/src/ once built). */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'cilint' && pkg.version) return pkg.version;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return '0.0.0';
+    dir = parent;
+  }
 }
 
-function lint(paths: string[], flags: LintFlags): number {
-  const cwd = process.cwd();
+/** Where the CLI reads and writes: the real process in `bin.ts`, a capture in tests. */
+export interface Io {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+function lint(io: Io, paths: string[], flags: LintFlags): number {
+  const cwd = io.cwd;
   const result = lintPaths({ paths, cwd, kind: flags.kind, rules: RULES, executor: flags.executor });
   if (result.targets.length === 0) {
-    process.stderr.write(`cilint: no GitLab CI configuration found in ${paths.length ? paths.join(', ') : '.'} (looked for .gitlab-ci.yml and *.gitlab-ci.yml)\n`);
+    io.stderr(`cilint: no GitLab CI configuration found in ${paths.length ? paths.join(', ') : '.'} (looked for .gitlab-ci.yml and *.gitlab-ci.yml)\n`);
     return EXIT_OK;
   }
   const out =
     flags.format === 'json'
       ? formatJson(result.findings, cwd)
-      : formatStylish(result.findings, cwd, { enabled: shouldColor(process.env, Boolean(process.stdout.isTTY)) });
-  process.stdout.write(out);
+      : formatStylish(result.findings, cwd, { enabled: shouldColor(io.env, io.isTTY) });
+  io.stdout(out);
   const threshold = SEVERITY_RANK[flags.failOn];
   return result.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_OK;
 }
 
-function resolve(file: string, flags: { format: 'yaml' | 'json' }): number {
-  const cwd = process.cwd();
-  const { config, problems } = resolveFile(file, cwd);
-  for (const p of problems) process.stderr.write(`${p}\n`);
-  process.stdout.write(flags.format === 'json' ? JSON.stringify(config, null, 2) + '\n' : stringify(config, { aliasDuplicateObjects: false, lineWidth: 0 }));
+function resolve(io: Io, file: string, flags: { format: 'yaml' | 'json' }): number {
+  const { config, problems } = resolveFile(file, io.cwd);
+  for (const p of problems) io.stderr(`${p}\n`);
+  io.stdout(flags.format === 'json' ? JSON.stringify(config, null, 2) + '\n' : stringify(config, { aliasDuplicateObjects: false, lineWidth: 0 }));
   return problems.some((p) => p.includes(' error ')) ? EXIT_FINDINGS : EXIT_OK;
 }
 
-function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('cilint')
     .description('Lint CI pipeline configuration for container-build hazards (Docker-in-Docker, socket binding, TLS).')
     .version(version())
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(`cilint: ${str.replace(/^error: /, '')}`) });
+    .configureOutput({
+      writeOut: (str) => io.stdout(str),
+      writeErr: (str) => io.stderr(str),
+      outputError: (str) => io.stderr(`cilint: ${str.replace(/^error: /, '')}`),
+    });
 
   program
     .command('lint', { isDefault: true })
@@ -67,36 +91,35 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning', 'info']).default('warning'))
     .addOption(new Option('--kind <kind>', 'read the named files as this kind of configuration, whatever their names').choices(['gitlab']))
     .addOption(new Option('--executor <executor>', 'the runner executor that runs the jobs').choices(['docker', 'kubernetes']).default('docker'))
-    .action((paths: string[], flags: LintFlags) => setExit(lint(paths, flags)));
+    .action((paths: string[], flags: LintFlags) => setExit(lint(io, paths, flags)));
 
   program
     .command('resolve')
     .description('print the effective pipeline: includes merged, extends/default/inherit applied, anchors and !reference expanded')
     .argument('<file>', 'the pipeline file (.gitlab-ci.yml)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
-    .action((file: string, flags: { format: 'yaml' | 'json' }) => setExit(resolve(file, flags)));
+    .action((file: string, flags: { format: 'yaml' | 'json' }) => setExit(resolve(io, file, flags)));
 
   return program;
 }
 
-export function main(argv: string[]): number {
+/** Runs cilint with `args` (without the node and script paths) and returns the exit code. */
+export function main(args: readonly string[], io: Io): number {
   let code = EXIT_OK;
-  const program = buildProgram((c) => (code = c));
+  const program = buildProgram(io, (c) => (code = c));
   try {
-    program.parse(argv);
+    program.parse([...args], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
     }
-    if (e instanceof UsageError) {
-      process.stderr.write(`cilint: ${e.message}\n`);
+    if (e instanceof UsageError || e instanceof UnreadableFileError) {
+      io.stderr(`cilint: ${e.message}\n`);
       return EXIT_USAGE;
     }
     const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`cilint: internal error: ${message} (please report this with the file that caused it)\n`);
+    io.stderr(`cilint: internal error: ${message} (please report this with the file that caused it)\n`);
     return EXIT_USAGE;
   }
   return code;
 }
-
-process.exitCode = main(process.argv);

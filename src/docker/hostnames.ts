@@ -20,18 +20,19 @@ export interface ServiceHostnames {
  */
 export function serviceHostnames(image: string, aliases: readonly string[], executor: Executor): ServiceHostnames {
   const uncertain = containsVariable(image);
-  const derived = derivedHostnames(image).filter(
-    (name) => executor === 'docker' || uncertain || isDns1123Subdomain(name),
-  );
-  const names = [...derived, ...aliases.flatMap(splitAliases)];
+  const derived = derivedHostnames(image);
+  const usable =
+    executor === 'docker'
+      ? [derived.underscored, derived.dashed]
+      : [derived.dashed].filter((name) => uncertain || isDns1123Subdomain(name));
+  const names = [...usable.filter((name) => name !== ''), ...aliases.flatMap(splitAliases)];
   if (executor === 'kubernetes') names.push('localhost');
   return { names: [...new Set(names)], uncertain };
 }
 
-function derivedHostnames(image: string): string[] {
-  const path = imagePathWithoutRegistryPort(image.trim());
-  if (path === '') return [];
-  return [path.split('/').join('__'), path.split('/').join('-')];
+function derivedHostnames(image: string): { underscored: string; dashed: string } {
+  const components = imagePathWithoutRegistryPort(image.trim()).split('/');
+  return { underscored: components.join('__'), dashed: components.join('-') };
 }
 
 function imagePathWithoutRegistryPort(image: string): string {

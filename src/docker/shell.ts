@@ -140,9 +140,18 @@ function visit(node: SyntaxNode, frame: Frame, background: boolean, collector: C
     case 'Word':
     case 'HereDoc':
       if (!frame.approximate && collector.consumed.has(rangeKey(mapRange(node.pos, node.end, frame)))) return;
+      // Only substitutions hold commands; skipping other words spares resolving their parts.
+      if (node.type === 'Word' && !mayHoldSubstitution(node.text)) return;
+      break;
+    case 'HereDocBody':
+      if (!mayHoldSubstitution(node.text)) return;
       break;
   }
   forEachChild(node, (child) => visit(child, frame, background, collector));
+}
+
+function mayHoldSubstitution(text: string): boolean {
+  return /\$\(|`|[<>]\(/.test(text);
 }
 
 function collectCommand(node: Command, frame: Frame, background: boolean, collector: Collector): void {
@@ -212,7 +221,9 @@ function assignmentAsWord(assignment: Assignment, frame: Frame): ShellWord {
  * leading `~` produce other words, so they make a word dynamic.
  */
 function isLiteralWord(word: Word): boolean {
-  if (/^~/.test(word.text)) return false;
+  if (word.text.startsWith('~')) return false;
+  // Without these characters a word can hold no expansion; checking first spares resolving parts.
+  if (!/[$`{(]/.test(word.text)) return true;
   return (word.parts ?? []).every(isLiteralPart);
 }
 

@@ -2,14 +2,14 @@ import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
-import { normalizeRelPath, type FileHost } from '../parsers/host.js';
+import { normalizeRelPath, type FileHost, type ReadError } from '../parsers/host.js';
 
 /** Larger files are refused rather than read: no CI configuration is this big. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Reading files below one repository root, never outside it (symlinks included). */
 export class FsHost implements FileHost {
-  private readonly cache = new Map<string, SourceFile | { error: string }>();
+  private readonly cache = new Map<string, SourceFile | ReadError>();
   private allFiles: string[] | undefined;
   private readonly realRoot: string;
 
@@ -17,9 +17,9 @@ export class FsHost implements FileHost {
     this.realRoot = realpathSync(root);
   }
 
-  read(relPath: string): SourceFile | { error: string } {
+  read(relPath: string): SourceFile | ReadError {
     const rel = normalizeRelPath(relPath);
-    if (rel === undefined) return { error: 'the path leaves the repository root' };
+    if (rel === undefined) return { error: 'the path leaves the repository root', reason: 'unreadable' };
     const cached = this.cache.get(rel);
     if (cached) return cached;
     const result = this.load(rel);
@@ -27,27 +27,31 @@ export class FsHost implements FileHost {
     return result;
   }
 
-  private load(rel: string): SourceFile | { error: string } {
+  private load(rel: string): SourceFile | ReadError {
     const abs = join(this.root, rel);
     let real: string;
     try {
       real = realpathSync(abs);
     } catch (e) {
-      return { error: describeFsError(e) };
+      return { error: describeFsError(e), reason: 'unreadable' };
     }
     if (real !== this.realRoot && !real.startsWith(this.realRoot + sep)) {
-      return { error: 'the path resolves outside the repository root' };
+      return { error: 'the path resolves outside the repository root', reason: 'unreadable' };
     }
     try {
       const st = statSync(real);
-      if (st.isDirectory()) return { error: 'it is a directory' };
-      if (st.size > MAX_FILE_BYTES) return { error: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
+      if (st.isDirectory()) return { error: 'it is a directory', reason: 'unreadable' };
+      if (st.size > MAX_FILE_BYTES) return { error: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, reason: 'invalid' };
       const decoded = decodeText(readFileSync(real));
-      if ('error' in decoded) return decoded;
+      if ('error' in decoded) return { error: decoded.error, reason: 'invalid' };
       return makeSourceFile(abs, rel, decoded.text);
     } catch (e) {
-      return { error: describeFsError(e) };
+      return { error: describeFsError(e), reason: 'unreadable' };
     }
+  }
+
+  absolute(relPath: string): string {
+    return join(this.root, relPath);
   }
 
   glob(pattern: string): string[] {

@@ -1,22 +1,29 @@
 import picomatch from 'picomatch';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
-import { normalizeRelPath, type FileHost } from '../parsers/host.js';
+import { normalizeRelPath, type FileHost, type ReadError } from '../parsers/host.js';
 
 /** A repository held in memory: rule examples, tests, and text read from standard input. */
 export class MemoryHost implements FileHost {
   private readonly files = new Map<string, SourceFile>();
 
-  constructor(contents: Readonly<Record<string, string>>, root = '/memory') {
+  constructor(
+    contents: Readonly<Record<string, string>>,
+    private readonly root = '/memory',
+  ) {
     for (const [rel, text] of Object.entries(contents)) {
       const norm = normalizeRelPath(rel) ?? rel;
       this.files.set(norm, makeSourceFile(`${root}/${norm}`, norm, text));
     }
   }
 
-  read(relPath: string): SourceFile | { error: string } {
+  read(relPath: string): SourceFile | ReadError {
     const rel = normalizeRelPath(relPath);
-    if (rel === undefined) return { error: 'the path leaves the repository root' };
-    return this.files.get(rel) ?? { error: 'no such file' };
+    if (rel === undefined) return { error: 'the path leaves the repository root', reason: 'unreadable' };
+    return this.files.get(rel) ?? { error: 'no such file', reason: 'unreadable' };
+  }
+
+  absolute(relPath: string): string {
+    return `${this.root}/${relPath}`;
   }
 
   glob(pattern: string): string[] {

@@ -4,9 +4,20 @@ import type { SourceFile } from '../model/source.js';
  * The parsers' only window on the disk, so they stay pure and testable: the engine implements it over
  * the repository, tests over an in-memory map. Paths are repository-relative with `/` separators.
  */
+/**
+ * `unreadable`: missing, a directory, no permission, outside the repository; `invalid`: read, but not
+ * text (NUL bytes, not UTF-8) or too large to be a configuration.
+ */
+export interface ReadError {
+  error: string;
+  reason: 'unreadable' | 'invalid';
+}
+
 export interface FileHost {
-  /** The file, or a one-line reason it cannot be read (missing, a directory, outside the repository). */
-  read(relPath: string): SourceFile | { error: string };
+  /** The file, or why it cannot be read. */
+  read(relPath: string): SourceFile | ReadError;
+  /** Absolute path of a repository-relative one, for messages. */
+  absolute(relPath: string): string;
   /** Repository-relative paths of the files matching a glob (GitLab `include:` wildcards). */
   glob(pattern: string): string[];
 }

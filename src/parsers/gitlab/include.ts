@@ -1,5 +1,5 @@
 import type { ModelIssue } from '../../model/pipeline.js';
-import type { SourceFile } from '../../model/source.js';
+import { makeSourceFile, type SourceFile } from '../../model/source.js';
 import type { Span } from '../../model/span.js';
 import { asScalar, getEntry, type TMap, type Tree } from '../../model/tree.js';
 import { normalizeRelPath, type FileHost } from '../host.js';
@@ -27,6 +27,9 @@ interface IncludeItem {
   description: string;
 }
 
+/** The pipeline file itself cannot be read (missing, no permission): a usage problem, not a finding. */
+export class UnreadableFileError extends Error {}
+
 export function loadWithIncludes(rootRel: string, host: FileHost): IncludeResult {
   const state: IncludeResult = {
     config: undefined,
@@ -37,7 +40,13 @@ export function loadWithIncludes(rootRel: string, host: FileHost): IncludeResult
   };
   const counter = { count: 0 };
   const read = host.read(rootRel);
-  if ('error' in read) throw new Error(read.error);
+  if ('error' in read) {
+    if (read.reason === 'unreadable') throw new UnreadableFileError(`${rootRel}: ${read.error}`);
+    const file = makeSourceFile(host.absolute(rootRel), rootRel, '');
+    state.files.push(file);
+    state.issues.push({ kind: 'parse-error', span: { file, start: 0, end: 0 }, message: `cannot lint this file: ${read.error}` });
+    return state;
+  }
   state.config = loadFile(read, host, state, [rootRel], counter);
   return state;
 }

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { main } from './cli.js';
+
+process.exitCode = main(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  isTTY: Boolean(process.stdout.isTTY),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});

@@ -1,0 +1,34 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { main } from '../../src/cli.js';
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, isTTY = false): Run {
+  let stdout = '';
+  let stderr = '';
+  const code = main(args, {
+    cwd,
+    env,
+    isTTY,
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+  });
+  return { code, stdout, stderr };
+}
+
+/** Writes a repository into a fresh temporary folder and returns its path. */
+export function repo(files: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(join(tmpdir(), 'cilint-test-'));
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = join(root, rel);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, content);
+  }
+  return root;
+}
