@@ -67,9 +67,9 @@ function lint(io: Io, paths: string[], flags: LintFlags): number {
 
 function resolve(io: Io, file: string, flags: { format: 'yaml' | 'json' }): number {
   const { config, problems } = resolveFile(file, io.cwd);
-  for (const p of problems) io.stderr(`${p}\n`);
+  for (const p of problems) io.stderr(`${p.text}\n`);
   io.stdout(flags.format === 'json' ? JSON.stringify(config, null, 2) + '\n' : stringify(config, { aliasDuplicateObjects: false, lineWidth: 0 }));
-  return problems.some((p) => p.includes(' error ')) ? EXIT_FINDINGS : EXIT_OK;
+  return problems.some((p) => p.isError) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 function buildProgram(io: Io, setExit: (code: number) => void): Command {

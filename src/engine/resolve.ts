@@ -9,8 +9,14 @@ import { FsHost } from './fs-host.js';
 
 const ERROR_KINDS = new Set(['parse-error', 'include-error', 'bad-reference']);
 
+export interface ResolveProblem {
+  /** `path:line:col: level message [kind]`, for stderr. */
+  text: string;
+  isError: boolean;
+}
+
 /** `cilint resolve`: the effective configuration of one pipeline, and what stood in the way. */
-export function resolveFile(file: string, cwd: string): { config: Record<string, unknown>; problems: string[] } {
+export function resolveFile(file: string, cwd: string): { config: Record<string, unknown>; problems: ResolveProblem[] } {
   const abs = resolvePath(cwd, file);
   if (!existsSync(abs)) throw new UsageError(`${file}: no such file`);
   if (statSync(abs).isDirectory()) throw new UsageError(`${file}: is a directory; name a pipeline file`);
@@ -23,7 +29,10 @@ export function resolveFile(file: string, cwd: string): { config: Record<string,
   const problems = pipeline.issues.map((i) => {
     const pos = positionAt(i.span.file, i.span.start);
     const level = ERROR_KINDS.has(i.kind) ? 'error' : i.kind === 'include-unresolved' ? 'info' : 'warning';
-    return `${displayPath(i.span.file.path, cwd)}:${pos.line}:${pos.column}: ${level} ${i.message} [${i.kind}]`;
+    return {
+      text: `${displayPath(i.span.file.path, cwd)}:${pos.line}:${pos.column}: ${level} ${i.message} [${i.kind}]`,
+      isError: level === 'error',
+    };
   });
   return { config: effectiveConfig(pipeline), problems };
 }

@@ -220,7 +220,11 @@ function mergeSources(value: Tree): TMap[] {
 
 function keyText(node: YNode | null): string {
   if (node === null) return '';
-  if (isScalar(node)) return node.value === null || node.value === undefined ? '' : String(node.value);
+  if (isScalar(node)) {
+    // With `merge: true` the yaml package gives the `<<` key a symbol value.
+    if (typeof node.value === 'symbol') return '<<';
+    return node.value === null || node.value === undefined ? '' : String(node.value);
+  }
   return String(node);
 }
 
