@@ -49,14 +49,14 @@ export default defineRule({
       good: 'variables:\n  DOCKER_TLS_CERTDIR: "/certs"\n  DOCKER_HOST: tcp://dind:2376\n  DOCKER_TLS_SAN: DNS:dind\nbuild:\n  image: docker:27\n  services:\n    - name: docker:27-dind\n      alias: dind\n  script: docker info\n',
     },
   ],
-  check({ jobs, executor, report }) {
+  check({ jobs, executorFor, report }) {
     for (const job of jobs) {
       const dind = dindServices(job);
       const dh = jobDockerHost(job);
       if (dind.length === 0 || !dh || dh.parsed.scheme !== 'tcp' || dh.parsed.host === undefined) continue;
       const host = dh.parsed.host;
       const at = dh.variable.span;
-      const reachable = jobServiceHostnames(job, executor);
+      const reachable = jobServiceHostnames(job, executorFor(job));
       if (!reachable.names.has(host)) {
         const names = [...reachable.names].map((n) => `\`${n}\``).join(', ');
         const proxied = dind.some((s) => s.ref.hasVariables);
@@ -64,7 +64,7 @@ export default defineRule({
           at,
           message:
             `DOCKER_HOST names \`${host}\`, which is no hostname of the job's services (${names || 'none'})` +
-            (host === 'localhost' && executor === 'docker' ? '; `localhost` reaches services only on the Kubernetes executor' : '') +
+            (host === 'localhost' && executorFor(job) === 'docker' ? '; `localhost` reaches services only on the Kubernetes executor' : '') +
             (proxied ? '; an image pulled through a variable prefix gets a hostname from its expanded path, so give the service `alias: docker`' : '') +
             '; use tcp://docker:2376.',
         });
@@ -72,7 +72,7 @@ export default defineRule({
       }
       const svc =
         dind.find((s) =>
-          serviceHostnames(s.container.image.value, s.container.aliases.map((a) => a.value), executor).names.includes(host),
+          serviceHostnames(s.container.image.value, s.container.aliases.map((a) => a.value), executorFor(job)).names.includes(host),
         ) ?? dind[0];
       const tls = tlsOn(svc.env);
       const port = effectivePort(dh.parsed, tls);

@@ -37,7 +37,7 @@ export default defineRule({
     },
     { platform: 'gitlab', good: 'variables:\n  DOCKER_HOST: tcp://docker:2375\nunit:\n  image: node:20\n  script: npm test\n' },
   ],
-  check({ jobs, executor, report }) {
+  check({ jobs, executorFor, report }) {
     for (const job of jobs) {
       const dh = jobDockerHost(job);
       const invocations = dockerInvocations(job);
@@ -46,7 +46,7 @@ export default defineRule({
       const usesDocker = invocations.some((i) => i.invocation.program === 'docker') || usesDockerImage(job.image?.image.value);
       if (dh && usesDocker && dindServices(job).length === 0 && dh.parsed.scheme === 'tcp' && dh.parsed.port === 2375) {
         const host = dh.parsed.host;
-        if (host !== undefined && !jobServiceHostnames(job, executor).names.has(host)) {
+        if (host !== undefined && !jobServiceHostnames(job, executorFor(job)).names.has(host)) {
           report({
             at: dh.variable.span,
             message: `DOCKER_HOST reaches \`${host}\` on port 2375, Docker's unauthenticated plain-text API: anyone on that network owns the daemon; use TLS on 2376, ssh://, or a daemonless build.`,

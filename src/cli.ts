@@ -53,7 +53,7 @@ function lint(io: Io, paths: string[], flags: LintFlags): number {
   const cwd = io.cwd;
   const result = lintPaths({ paths, cwd, kind: flags.kind, rules: RULES, executor: flags.executor });
   if (result.targets.length === 0) {
-    io.stderr(`cilint: no GitLab CI configuration found in ${paths.length ? paths.join(', ') : '.'} (looked for .gitlab-ci.yml and *.gitlab-ci.yml)\n`);
+    io.stderr(`cilint: no CI configuration found in ${paths.length ? paths.join(', ') : '.'} (looked for .gitlab-ci.yml, *.gitlab-ci.yml, and runner configs: *.toml and Helm values*.yaml with a [[runners]] table)\n`);
     return EXIT_OK;
   }
   const out =
@@ -89,7 +89,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('[paths...]', 'files or directories to lint')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json']).default('stylish'))
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning', 'info']).default('warning'))
-    .addOption(new Option('--kind <kind>', 'read the named files as this kind of configuration, whatever their names').choices(['gitlab']))
+    .addOption(new Option('--kind <kind>', 'read the named files as this kind of configuration, whatever their names').choices(['gitlab', 'runner']))
     .addOption(new Option('--executor <executor>', 'the runner executor that runs the jobs').choices(['docker', 'kubernetes']).default('docker'))
     .action((paths: string[], flags: LintFlags) => setExit(lint(io, paths, flags)));
 

@@ -91,7 +91,10 @@ const BUILD = mergeTables(
       '--format', '--jobs', '--runtime', '--userns', '-v --volume', '--layer-label', '--sign-by', '--timestamp',
       '--os', '--arch', '--variant', '--manifest', '--retry', '--retry-delay',
     ],
-    ['--no-cache', '--pull', '--push', '--load', '-q --quiet', '--rm', '--force-rm', '--squash', '--compress', '--layers', '--disable-content-trust'],
+    [
+      '--no-cache', '--pull', '--push', '--load', '-q --quiet', '--rm', '--force-rm', '--squash', '--compress', '--layers',
+      '--disable-content-trust',
+    ],
   ),
   REGISTRY_ACCESS,
 );
@@ -119,10 +122,19 @@ const RUN = optionTable(
   ],
 );
 
-const EXEC = optionTable(['-e --env', '--env-file', '-u --user', '-w --workdir', '--detach-keys'], ['-d --detach', '-i --interactive', '-t --tty', '--privileged']);
+// buildah's `run` executes a command in a working container, with a few options of its own.
+const BUILDAH_RUN = mergeTables(RUN, optionTable(['--workingdir', '--isolation']));
+
+const EXEC = optionTable(
+  ['-e --env', '--env-file', '-u --user', '-w --workdir', '--detach-keys'],
+  ['-d --detach', '-i --interactive', '-t --tty', '--privileged'],
+);
 
 const PUSH = mergeTables(
-  optionTable(['--platform', '--digestfile', '--compression-format', '-f --format', '--sign-by'], ['-a --all-tags', '-q --quiet', '--disable-content-trust']),
+  optionTable(
+    ['--platform', '--digestfile', '--compression-format', '-f --format', '--sign-by'],
+    ['-a --all-tags', '-q --quiet', '--disable-content-trust'],
+  ),
   REGISTRY_ACCESS,
 );
 
@@ -164,7 +176,13 @@ const DOCKERD = optionTable(
 /** Options a management command accepts before its own subcommand (`docker buildx --builder b build`). */
 const MANAGEMENT_OPTIONS: ReadonlyMap<string, OptionTable> = new Map([
   ['buildx', optionTable(['--builder'], ['-D --debug'])],
-  ['compose', optionTable(['-f --file', '-p --project-name', '--env-file', '--profile', '--project-directory', '--ansi', '--progress', '--parallel'], ['--compatibility', '--dry-run'])],
+  [
+    'compose',
+    optionTable(
+      ['-f --file', '-p --project-name', '--env-file', '--profile', '--project-directory', '--ansi', '--progress', '--parallel'],
+      ['--compatibility', '--dry-run'],
+    ),
+  ],
 ]);
 
 const MANAGEMENT_COMMANDS = new Set([
@@ -187,7 +205,7 @@ function subcommandSpec(program: DockerProgram, subcommand: readonly string[]): 
     return { options: BUILD, interspersed: true };
   }
   if (['run', 'create'].includes(leaf) && (parent === undefined || parent === 'container')) {
-    return { options: program === 'buildah' ? mergeTables(RUN, optionTable(['--workingdir', '--isolation'])) : RUN, interspersed: false };
+    return { options: program === 'buildah' ? BUILDAH_RUN : RUN, interspersed: false };
   }
   if (leaf === 'exec' && (parent === undefined || parent === 'container')) return { options: EXEC, interspersed: false };
   const table = parent === undefined || parent === 'image' ? IMAGE_TRANSFER.get(leaf) : undefined;
@@ -270,7 +288,7 @@ function parseClientInvocation(cmd: ShellCommand, program: Exclude<DockerProgram
 interface ParsedOptions {
   options: CliOption[];
   positionals: ShellWord[];
-  /** Words read before stopping (only meaningful when stopping at the first operand). */
+  /** Words read as options (and a `--`) before the first operand, when not interspersed. */
   consumed: number;
 }
 
@@ -281,17 +299,19 @@ interface ParsedOptions {
  * When `interspersed` is false, the first operand ends option parsing; with `skipDynamic`, words
  * whose value is unknown (`$DOCKER_OPTS`) are skipped instead, as they most likely hold options.
  */
-function parseOptions(words: readonly ShellWord[], table: OptionTable, interspersed: boolean, skipDynamic = false): ParsedOptions {
+function parseOptions(
+  words: readonly ShellWord[],
+  table: OptionTable,
+  interspersed: boolean,
+  skipDynamic = false,
+): ParsedOptions {
   const options: CliOption[] = [];
   const positionals: ShellWord[] = [];
   let index = 0;
   while (index < words.length) {
     const word = words[index];
     const head = literalPrefix(word);
-    if (word.value === '--') {
-      positionals.push(...words.slice(index + 1));
-      return { options, positionals, consumed: words.length };
-    }
+    if (word.value === '--') return { options, positionals: [...positionals, ...words.slice(index + 1)], consumed: index + 1 };
     if (head.length > 1 && head.startsWith('-')) {
       const read = head.startsWith('--') ? readLongOption(words, index, table) : readShortOptions(words, index, table);
       options.push(...read.options);
@@ -302,18 +322,20 @@ function parseOptions(words: readonly ShellWord[], table: OptionTable, intersper
       index++;
       continue;
     }
-    if (!interspersed) {
-      if (skipDynamic) return { options, positionals, consumed: index };
-      positionals.push(...words.slice(index));
-      return { options, positionals, consumed: words.length };
-    }
+    if (!interspersed) return { options, positionals: [...positionals, ...words.slice(index)], consumed: index };
     positionals.push(word);
     index++;
   }
   return { options, positionals, consumed: index };
 }
 
-function readLongOption(words: readonly ShellWord[], index: number, table: OptionTable): { options: CliOption[]; next: number } {
+/** Options read from one word (and its value word), and the index of the word after them. */
+interface OptionsRead {
+  options: CliOption[];
+  next: number;
+}
+
+function readLongOption(words: readonly ShellWord[], index: number, table: OptionTable): OptionsRead {
   const word = words[index];
   const head = literalPrefix(word);
   const equals = head.indexOf('=');
@@ -326,7 +348,7 @@ function readLongOption(words: readonly ShellWord[], index: number, table: Optio
   return { options: [option], next: index + 1 };
 }
 
-function readShortOptions(words: readonly ShellWord[], index: number, table: OptionTable): { options: CliOption[]; next: number } {
+function readShortOptions(words: readonly ShellWord[], index: number, table: OptionTable): OptionsRead {
   const word = words[index];
   const head = literalPrefix(word);
   const fullyKnown = word.value !== undefined;

@@ -5,7 +5,10 @@ export interface DockerHost {
   raw: string;
   /** Lower-cased text before `://` (`tcp`, `unix`, `ssh`, `npipe`, `fd`, …); '' when there is none. */
   scheme: string;
-  /** For tcp/ssh (and scheme-less `host:port`); unset when the host part contains a variable. Brackets of IPv6 literals removed. */
+  /**
+   * For tcp/ssh (and scheme-less `host:port`), IPv6 literals without brackets; unset when the host
+   * part contains a variable.
+   */
   host?: string;
   /** Only a port written as a number. */
   port?: number;

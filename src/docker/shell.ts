@@ -62,7 +62,7 @@ export interface ParsedScript {
  */
 export function parseShell(text: string): ParsedScript {
   const collector: Collector = { commands: [], errors: [], consumed: new Set() };
-  collectScript(text, { offset: 0, depth: 0 }, collector);
+  collectScript(text, { offset: 0, depth: 0 }, false, collector);
   const commands = collector.commands
     .map((command, index) => ({ command, index }))
     .sort((a, b) => a.command.start - b.command.start || a.index - b.index)
@@ -85,10 +85,12 @@ interface Collector {
   consumed: Set<string>;
 }
 
-// Embedded scripts can nest (`sh -c "bash -c '…'"`); the bound keeps hostile input finite.
+// Embedded scripts and wrappers can nest (`sh -c "bash -c '…'"`, `sudo env nohup …`); the bounds
+// keep hostile input finite.
 const MAX_EMBEDDING_DEPTH = 8;
+const MAX_WRAPPERS = 8;
 
-function collectScript(source: string, frame: Frame, collector: Collector): void {
+function collectScript(source: string, frame: Frame, background: boolean, collector: Collector): void {
   let script: Script & { errors?: readonly { message: string; pos: number }[] };
   try {
     script = parse(source);
@@ -96,7 +98,7 @@ function collectScript(source: string, frame: Frame, collector: Collector): void
     collector.errors.push({ message: `shell parser failed: ${String(error)}`, start: mapPosition(0, frame) });
     return;
   }
-  visit(script, frame, false, collector);
+  walk(script, frame, background, collector);
 }
 
 function mapPosition(pos: number, frame: Frame): number {
@@ -111,7 +113,26 @@ function rangeKey(range: { start: number; end: number }): string {
   return `${range.start}:${range.end}`;
 }
 
-function visit(node: SyntaxNode, frame: Frame, background: boolean, collector: Collector): void {
+interface Visit {
+  node: SyntaxNode;
+  frame: Frame;
+  background: boolean;
+}
+
+/** Depth-first walk with an explicit stack: substitutions nest up to 256 deep, too deep for recursion. */
+function walk(root: SyntaxNode, frame: Frame, background: boolean, collector: Collector): void {
+  const pending: Visit[] = [{ node: root, frame, background }];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const context = enter(item, collector);
+    if (!context) continue;
+    const children: SyntaxNode[] = [];
+    forEachChild(item.node, (child) => children.push(child));
+    for (let i = children.length - 1; i >= 0; i--) pending.push({ node: children[i], ...context });
+  }
+}
+
+/** Handles one node; returns the context its children are walked in, or undefined to skip them. */
+function enter({ node, frame, background }: Visit, collector: Collector): Omit<Visit, 'node'> | undefined {
   switch (node.type) {
     case 'Script':
       for (const error of (node as { errors?: readonly { message: string; pos: number }[] }).errors ?? []) {
@@ -119,11 +140,9 @@ function visit(node: SyntaxNode, frame: Frame, background: boolean, collector: C
       }
       break;
     case 'Statement':
-      background = background || node.background === true;
-      break;
+      return { frame, background: background || node.background === true };
     case 'Coproc':
-      background = true;
-      break;
+      return { frame, background: true };
     case 'Command':
       collectCommand(node, frame, background, collector);
       break;
@@ -132,22 +151,20 @@ function visit(node: SyntaxNode, frame: Frame, background: boolean, collector: C
     case 'ArithmeticCommandExpansion':
       if (node.script?.source !== undefined) {
         // Nested backquotes are decoded before parsing; positions index the decoded text.
-        const inner: Frame = { offset: 0, approximate: mapRange(node.pos, node.end, frame), depth: frame.depth };
-        visit(node.script, inner, background, collector);
-        return;
+        return { frame: { offset: 0, approximate: mapRange(node.pos, node.end, frame), depth: frame.depth }, background };
       }
       break;
     case 'Word':
     case 'HereDoc':
-      if (!frame.approximate && collector.consumed.has(rangeKey(mapRange(node.pos, node.end, frame)))) return;
+      if (!frame.approximate && collector.consumed.has(rangeKey(mapRange(node.pos, node.end, frame)))) return undefined;
       // Only substitutions hold commands; skipping other words spares resolving their parts.
-      if (node.type === 'Word' && !mayHoldSubstitution(node.text)) return;
+      if (node.type === 'Word' && !mayHoldSubstitution(node.text)) return undefined;
       break;
     case 'HereDocBody':
-      if (!mayHoldSubstitution(node.text)) return;
+      if (!mayHoldSubstitution(node.text)) return undefined;
       break;
   }
-  forEachChild(node, (child) => visit(child, frame, background, collector));
+  return { frame, background };
 }
 
 function mayHoldSubstitution(text: string): boolean {
@@ -157,7 +174,7 @@ function mayHoldSubstitution(text: string): boolean {
 function collectCommand(node: Command, frame: Frame, background: boolean, collector: Collector): void {
   let command: ShellCommand | undefined = toShellCommand(node, frame, background);
   const stdin = stdinScriptOf(node, frame);
-  for (let hops = 0; command && hops < MAX_EMBEDDING_DEPTH; hops++) {
+  for (let hops = 0; command && hops < MAX_WRAPPERS; hops++) {
     collector.commands.push(command);
     collectEmbeddedScript(command, stdin, frame, collector);
     command = unwrapCommand(command);
@@ -173,10 +190,12 @@ function collectEmbeddedScript(
   if (frame.depth >= MAX_EMBEDDING_DEPTH) return;
   const invocation = shellInvocation(command);
   if (!invocation) return;
-  const embedded = invocation.commandString ? embeddedScriptOf(invocation.commandString) : invocation.readsStdin ? stdin : undefined;
+  const fromStdin = invocation.readsStdin ? stdin : undefined;
+  const embedded = invocation.commandString ? embeddedScriptOf(invocation.commandString) : fromStdin;
   if (!embedded) return;
-  if (!embedded.frame.approximate) collector.consumed.add(embedded.consumedKey);
-  collectScript(embedded.source, { ...embedded.frame, depth: frame.depth + 1 }, collector);
+  // The inner parse lists the string's substitutions too; the outer walk must not list them again.
+  if (!frame.approximate) collector.consumed.add(embedded.consumedKey);
+  collectScript(embedded.source, { ...embedded.frame, depth: frame.depth + 1 }, command.background, collector);
 }
 
 function toShellCommand(node: Command, frame: Frame, background: boolean): ShellCommand {
@@ -262,7 +281,9 @@ function stdinScriptOf(node: Command, frame: Frame): EmbeddedScript | undefined 
   const body = input.body;
   return {
     source: body.text,
-    frame: frame.approximate ? { offset: 0, approximate: frame.approximate, depth: frame.depth } : { offset: frame.offset + body.pos, depth: frame.depth },
+    frame: frame.approximate
+      ? { offset: 0, approximate: frame.approximate, depth: frame.depth }
+      : { offset: frame.offset + body.pos, depth: frame.depth },
     consumedKey: rangeKey(mapRange(input.pos, input.end, frame)),
   };
 }
@@ -272,7 +293,11 @@ function embeddedScriptOf(word: ShellWord): EmbeddedScript | undefined {
   const range = { start: word.start, end: word.end };
   const consumedKey = rangeKey(range);
   const exact = (source: string, offset: number): EmbeddedScript => ({ source, frame: { offset, depth: 0 }, consumedKey });
-  const approximate = (source: string): EmbeddedScript => ({ source, frame: { offset: 0, approximate: range, depth: 0 }, consumedKey });
+  const approximate = (source: string): EmbeddedScript => ({
+    source,
+    frame: { offset: 0, approximate: range, depth: 0 },
+    consumedKey,
+  });
   const text = word.text;
   if (word.approximate) return word.value === undefined ? undefined : approximate(word.value);
   if (/^'[^']*'$/.test(text)) return exact(text.slice(1, -1), word.start + 1);
@@ -386,7 +411,15 @@ interface WrapperSpec {
 const always = (): boolean => true;
 
 function wrapper(spec: Partial<WrapperSpec>): WrapperSpec {
-  return { shortWithValue: '', longWithValue: [], notRunning: [], leadingOperands: 0, acceptsAssignments: false, passesEnvironment: always, ...spec };
+  const defaults: WrapperSpec = {
+    shortWithValue: '',
+    longWithValue: [],
+    notRunning: [],
+    leadingOperands: 0,
+    acceptsAssignments: false,
+    passesEnvironment: always,
+  };
+  return { ...defaults, ...spec };
 }
 
 const WRAPPERS: ReadonlyMap<string, WrapperSpec> = new Map([
@@ -394,7 +427,10 @@ const WRAPPERS: ReadonlyMap<string, WrapperSpec> = new Map([
     'sudo',
     wrapper({
       shortWithValue: 'ugCDprtTUR',
-      longWithValue: ['--user', '--group', '--close-from', '--chdir', '--prompt', '--role', '--type', '--command-timeout', '--other-user', '--chroot', '--host'],
+      longWithValue: [
+        '--user', '--group', '--close-from', '--chdir', '--prompt', '--role', '--type', '--command-timeout',
+        '--other-user', '--chroot', '--host',
+      ],
       notRunning: ['-e', '-l', '-v', '-V', '-K', '--edit', '--list', '--validate', '--version', '--help'],
       acceptsAssignments: true,
       // sudo resets the environment unless asked to keep it.

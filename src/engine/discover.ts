@@ -1,14 +1,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { isRunnerConfigText } from '../parsers/runner/index.js';
 import { describeFsError } from './fs-host.js';
 
-export type FileKind = 'gitlab';
+export type FileKind = 'gitlab' | 'runner';
 
 export interface Target {
   /** Absolute path of the file. */
   path: string;
   kind: FileKind;
+  /** For runner configs: a config.toml, or a Helm chart's values.yaml holding one. */
+  format?: 'toml' | 'helm';
   /** Named on the command line (linted whatever its name) rather than found in a directory. */
   explicit: boolean;
   /** Found by name pattern only (`*.gitlab-ci.yml`): linted on its own unless a pipeline includes it. */
@@ -21,10 +24,24 @@ const PIPELINE_NAMES = new Set(['.gitlab-ci.yml', '.gitlab-ci.yaml']);
 const FRAGMENT_PATTERN = /\.gitlab-ci\.ya?ml$/;
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
-export function classify(name: string): { kind: FileKind; fragment: boolean } | undefined {
+const HELM_VALUES_PATTERN = /^values[\w.-]*\.ya?ml$/;
+
+/** What a file is, from its name and (for runner configs) a textual look at its content. */
+export function classify(abs: string): Omit<Target, 'path' | 'explicit'> | undefined {
+  const name = basename(abs);
   if (PIPELINE_NAMES.has(name)) return { kind: 'gitlab', fragment: false };
   if (FRAGMENT_PATTERN.test(name)) return { kind: 'gitlab', fragment: true };
+  if (name.endsWith('.toml') && hasRunnersLine(abs)) return { kind: 'runner', format: 'toml', fragment: false };
+  if (HELM_VALUES_PATTERN.test(name) && hasRunnersLine(abs)) return { kind: 'runner', format: 'helm', fragment: false };
   return undefined;
+}
+
+function hasRunnersLine(abs: string): boolean {
+  try {
+    return isRunnerConfigText(readFileSync(abs, 'latin1'));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -50,13 +67,14 @@ export function discover(paths: readonly string[], cwd: string, kind?: FileKind)
       }
       walk(abs, [], targets);
     } else {
-      const c = classify(basename(abs));
+      const c = classify(abs);
       if (!c && !kind) {
         throw new UsageError(
-          `${p}: cannot tell what kind of configuration this is from its name; pass --kind gitlab to lint it as a GitLab CI file`,
+          `${p}: cannot tell what kind of configuration this is; pass --kind gitlab (a GitLab CI file) or --kind runner (a GitLab Runner config.toml)`,
         );
       }
-      targets.set(abs, { path: abs, kind: kind ?? c!.kind, explicit: true, fragment: false });
+      const format = kind === 'runner' || (!kind && c?.kind === 'runner') ? (/\.ya?ml$/i.test(abs) ? 'helm' : 'toml') : undefined;
+      targets.set(abs, { path: abs, kind: kind ?? c!.kind, format, explicit: true, fragment: false });
     }
   }
   return [...targets.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -83,8 +101,8 @@ function walk(dir: string, scopes: IgnoreScope[], out: Map<string, Target>): voi
     if (isIgnored(abs, isDir, active)) continue;
     if (isDir) walk(abs, active, out);
     else if (e.isFile()) {
-      const c = classify(e.name);
-      if (c && !out.has(abs)) out.set(abs, { path: abs, kind: c.kind, explicit: false, fragment: c.fragment });
+      const c = classify(abs);
+      if (c && !out.has(abs)) out.set(abs, { path: abs, explicit: false, ...c });
     }
   }
 }

@@ -11,7 +11,7 @@ export type Platform = 'gitlab';
 
 /** Something a parser noticed that is not a Docker hazard but the user must hear about. */
 export interface ModelIssue {
-  kind: 'parse-error' | 'duplicate-key' | 'include-unresolved' | 'include-error' | 'bad-reference';
+  kind: 'parse-error' | 'duplicate-key' | 'include-unresolved' | 'include-error' | 'bad-reference' | 'runner-schema';
   span: Span;
   message: string;
 }
@@ -79,5 +79,5 @@ export interface Pipeline {
 }
 
 export function templateId(job: Pick<Job, 'nameSpan'>): string {
-  return `${job.nameSpan.file.relPath}:${job.nameSpan.start}`;
+  return `${job.nameSpan.file.path}:${job.nameSpan.start}`;
 }

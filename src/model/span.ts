@@ -18,5 +18,5 @@ export function spanText(span: Span): string {
 }
 
 export function spanKey(span: Span): string {
-  return `${span.file.relPath}:${span.start}:${span.end}`;
+  return `${span.file.path}:${span.start}:${span.end}`;
 }

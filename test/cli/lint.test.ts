@@ -107,7 +107,7 @@ describe('cilint lint', () => {
     const r = run([], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/no GitLab CI configuration found/);
+    expect(r.stderr).toMatch(/no CI configuration found/);
   });
 
   it('exits 2 with one line for a missing path, an unreadable directory and a bad option', () => {

@@ -1,14 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RULES } from '../../rules/index.js';
-import { lintWithHost } from '../../src/engine/lint.js';
-import { MemoryHost } from '../../src/engine/memory-host.js';
+import { lintFiles } from '../../src/engine/lint.js';
+import type { RuleExample } from '../../src/engine/rule.js';
 
 const rulesDir = fileURLToPath(new URL('../../rules/', import.meta.url));
 
-function lintExample(text: string, files: Readonly<Record<string, string>> = {}) {
-  const host = new MemoryHost({ ...files, '.gitlab-ci.yml': text });
-  return lintWithHost(['.gitlab-ci.yml'], host, RULES);
+const MAIN_FILE: Record<RuleExample['platform'], string> = { gitlab: '.gitlab-ci.yml', runner: 'config.toml' };
+
+function lintExample(example: RuleExample, text: string) {
+  return lintFiles({ ...example.files, [MAIN_FILE[example.platform]]: text }, RULES);
 }
 
 describe('rule registry', () => {
@@ -35,14 +36,14 @@ const cases = RULES.flatMap((rule) =>
 describe.each(cases)('$slug example $i', ({ slug, example }) => {
   if (example.bad !== undefined) {
     it('fires on the bad example', () => {
-      const hits = lintExample(example.bad!, example.files).filter((f) => f.rule === slug);
+      const hits = lintExample(example, example.bad!).filter((f) => f.rule === slug);
       expect(hits.length).toBeGreaterThan(0);
       for (const f of hits) expect(f.span.end).toBeGreaterThanOrEqual(f.span.start);
     });
   }
   if (example.good !== undefined) {
     it('stays silent on the good example', () => {
-      const hits = lintExample(example.good!, example.files).filter((f) => f.rule === slug);
+      const hits = lintExample(example, example.good!).filter((f) => f.rule === slug);
       expect(hits.map((f) => f.message)).toEqual([]);
     });
   }

@@ -211,8 +211,12 @@ function expandLocal(item: IncludeItem, host: FileHost, state: IncludeResult): s
     });
     return [];
   }
-  if (!/[*?[{]/.test(rel)) return [rel];
-  const matches = host.glob(rel).sort();
+  if (!rel.includes('*')) return [rel];
+  const pattern = wildcardPathPattern(rel);
+  const matches = host
+    .glob('**')
+    .filter((f) => pattern.test(f))
+    .sort();
   if (matches.length === 0) {
     state.issues.push({
       kind: 'include-error',
@@ -221,4 +225,16 @@ function expandLocal(item: IncludeItem, host: FileHost, state: IncludeResult): s
     });
   }
   return matches;
+}
+
+// GitLab's wildcard grammar for local includes (Repository#search_files_by_wildcard_path), not a shell
+// glob: `**` matches any characters including `/`, `*` any characters but `/`, and everything else is
+// literal. So `ci/**.yml` reaches every depth below ci/, and `ci/**/*.yml` only subdirectories of ci/.
+function wildcardPathPattern(path: string): RegExp {
+  const literal = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const source = path
+    .split('**')
+    .map((part) => part.split('*').map(literal).join('[^/]*'))
+    .join('.*');
+  return new RegExp(`^${source}$`);
 }

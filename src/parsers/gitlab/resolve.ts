@@ -21,7 +21,7 @@ export interface ResolvedJob {
 }
 
 export interface Resolution {
-  /** Includes merged and `!reference` tags replaced. */
+  /** Includes merged, `extends` applied and `!reference` tags replaced. */
   merged: TMap;
   jobs: ResolvedJob[];
   templates: ResolvedJob[];
@@ -33,11 +33,13 @@ export interface Resolution {
 export function resolvePipeline(config: TMap, aliasTargets: ReadonlySet<Tree>): Resolution {
   const issues: ModelIssue[] = [];
   const usedHidden = new Set<TEntry>();
-  const merged = resolveReferences(config, issues, usedHidden);
-  for (const e of merged.entries) {
+  for (const e of config.entries) {
     if (isHiddenKey(e.key) && aliasTargets.has(e.value)) usedHidden.add(e);
   }
-  const extender = new Extender(merged, issues, usedHidden);
+  // GitLab applies `extends` to every entry first and resolves `!reference` tags afterwards
+  // (Gitlab::Ci::Config#build_config), so a reference sees keys a template got through `extends`, and
+  // while extending, a reference is an opaque value that replaces a hash rather than merging with it.
+  const merged = resolveReferences(applyExtends(config, issues, usedHidden), issues, usedHidden);
   const defaults = collectDefaults(merged);
   const globalVars = asMapEntries(getEntry(merged, 'variables')?.value);
   const jobs: ResolvedJob[] = [];
@@ -46,13 +48,21 @@ export function resolvePipeline(config: TMap, aliasTargets: ReadonlySet<Tree>): 
     if (GLOBAL_KEYWORDS.has(entry.key) || entry.value.kind !== 'map') continue;
     const hidden = isHiddenKey(entry.key);
     if (hidden && !hasJobKeyword(entry.value)) continue;
-    const extended = extender.resolve(entry.key, []);
-    if (!extended) continue;
-    const config = applyDefaults(extended, defaults);
+    const config = applyDefaults(entry.value, defaults);
     const job: ResolvedJob = { entry, hidden, config, globalVariables: inheritedVariables(config, globalVars) };
     (hidden ? templates : jobs).push(job);
   }
   return { merged, jobs, templates, usedHidden, issues };
+}
+
+function applyExtends(config: TMap, issues: ModelIssue[], usedHidden: Set<TEntry>): TMap {
+  const extender = new Extender(config, issues, usedHidden);
+  const entries = config.entries.map((e) => {
+    if (GLOBAL_KEYWORDS.has(e.key) || e.value.kind !== 'map') return e;
+    const value = extender.resolve(e.key, []);
+    return value && value !== e.value ? { ...e, value } : e;
+  });
+  return { ...config, entries };
 }
 
 export function isHiddenKey(key: string): boolean {

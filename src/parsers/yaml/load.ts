@@ -148,7 +148,8 @@ class Converter {
   }
 
   private scalar(node: Scalar): TScalar {
-    const [start, end] = node.range ?? [0, 0];
+    const start = node.range?.[0] ?? 0;
+    const end = writtenEnd(node, this.file.text, this.base);
     const value = node.value;
     let v: TScalar['value'];
     if (value === null || value === undefined) v = null;
@@ -162,7 +163,8 @@ class Converter {
   }
 
   private seq(node: YAMLSeq): Tree {
-    const [start, end] = node.range ?? [0, 0];
+    const start = node.range?.[0] ?? 0;
+    const end = writtenEnd(node, this.file.text, this.base);
     const items = node.items.map((item) => this.convert(item as YNode | null, start));
     if (node.tag === '!reference') {
       const path = items.filter((i): i is TScalar => i.kind === 'scalar');
@@ -173,7 +175,8 @@ class Converter {
   }
 
   private map(node: YAMLMap): TMap {
-    const [start, end] = node.range ?? [0, 0];
+    const start = node.range?.[0] ?? 0;
+    const end = writtenEnd(node, this.file.text, this.base);
     const explicit: TEntry[] = [];
     const merged: TEntry[] = [];
     const seen = new Map<string, TEntry>();
@@ -210,6 +213,29 @@ class Converter {
     entries.push(...fromMerge.values(), ...explicit);
     return { kind: 'map', entries, span: this.span(start, end) };
   }
+}
+
+/**
+ * Where a node's text ends. The yaml package ends block collections and block scalars after their last
+ * line break, and block collections after trailing comments too; a span stops at the last character of
+ * the value instead, so it slices back to exactly what is written.
+ */
+function writtenEnd(node: YNode, text: string, base: number): number {
+  const rangeEnd = node.range?.[1] ?? 0;
+  if (isScalar(node)) {
+    if (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') return rangeEnd;
+    let end = rangeEnd;
+    while (end > (node.range?.[0] ?? 0) && /[ \t\r\n]/.test(text[base + end - 1])) end--;
+    return end;
+  }
+  if ((isMap(node) || isSeq(node)) && !node.flow && node.items.length > 0) {
+    const last = node.items[node.items.length - 1];
+    const lastNode = (isPair(last) ? (last.value ?? last.key) : last) as YNode | null;
+    if (lastNode && (isScalar(lastNode) || isMap(lastNode) || isSeq(lastNode) || isAlias(lastNode))) {
+      return writtenEnd(lastNode, text, base);
+    }
+  }
+  return rangeEnd;
 }
 
 function mergeSources(value: Tree): TMap[] {

@@ -1,0 +1,62 @@
+import { defineRule } from '../src/engine/rule.js';
+import { dindServices, jobDockerHost, tlsOn } from '../src/docker/job.js';
+import { sharesCertsVolume } from '../src/docker/runner.js';
+import { positionAt } from '../src/model/source.js';
+import { isDockerExecutor, isKubernetes, runnerLabel, type Runner } from '../src/model/runner.js';
+import type { Job } from '../src/model/pipeline.js';
+
+/**
+ * ## What it does
+ * Flags a runner that runs Docker-in-Docker jobs with TLS on (`DOCKER_TLS_CERTDIR` unset or not
+ * empty, `DOCKER_HOST` not a `unix://` socket) but does not share `/certs/client` between the dind
+ * service and the job: no `"/certs/client"` in `[runners.docker] volumes`, or for the Kubernetes
+ * executor no `[[runners.kubernetes.volumes.empty_dir]]` mounted at `/certs/client`.
+ *
+ * ## Why is this bad?
+ * The dind daemon writes the client certificates into its own `/certs/client`. Without a shared
+ * volume the job never sees them, cannot talk TLS to the daemon, and every docker command fails.
+ *
+ * ## How to fix
+ * ```toml
+ * [runners.docker]
+ *   volumes = ["/cache", "/certs/client"]
+ * ```
+ */
+export default defineRule({
+  slug: 'certs-volume-missing',
+  severity: 'error',
+  summary: 'A runner runs TLS dind jobs without sharing /certs/client.',
+  examples: [
+    {
+      platform: 'gitlab',
+      bad: 'variables:\n  DOCKER_TLS_CERTDIR: /certs\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker build .\n',
+      files: { 'config.toml': '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n    volumes = ["/cache"]\n' },
+    },
+    {
+      platform: 'gitlab',
+      good: 'variables:\n  DOCKER_TLS_CERTDIR: /certs\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker build .\n',
+      files: { 'config.toml': '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n    volumes = ["/cache", "/certs/client"]\n' },
+    },
+  ],
+  check({ jobs, runnersFor, report }) {
+    const needing = new Map<Runner, Job>();
+    for (const job of jobs) {
+      if (jobDockerHost(job)?.parsed.scheme === 'unix') continue;
+      if (!dindServices(job).some((s) => tlsOn(s.env))) continue;
+      for (const r of runnersFor(job)) {
+        if ((isDockerExecutor(r) || isKubernetes(r)) && !sharesCertsVolume(r) && !needing.has(r)) needing.set(r, job);
+      }
+    }
+    for (const [r, job] of needing) {
+      const at = isKubernetes(r) ? (r.kubernetes?.span ?? r.span) : (r.docker?.volumes?.span ?? r.docker?.span ?? r.span);
+      const fix = isKubernetes(r)
+        ? 'add an [[runners.kubernetes.volumes.empty_dir]] with mount_path = "/certs/client"'
+        : 'add "/certs/client" to volumes';
+      const line = positionAt(job.nameSpan.file, job.nameSpan.start).line;
+      report({
+        at,
+        message: `${runnerLabel(r)} runs Docker-in-Docker jobs with TLS on (such as \`${job.name}\`, ${job.nameSpan.file.relPath}:${line}) but does not share /certs/client, so the job never gets the daemon's client certificates; ${fix}.`,
+      });
+    }
+  },
+});

@@ -1,0 +1,39 @@
+import { defineRule } from '../src/engine/rule.js';
+import { hostMounts, isDockerBinaryPath } from '../src/docker/runner.js';
+import { runnerLabel } from '../src/model/runner.js';
+
+/**
+ * ## What it does
+ * Flags the host's `docker` binary (`/usr/bin/docker`, `/usr/local/bin/docker`) bind-mounted into job
+ * containers.
+ *
+ * ## Why is this bad?
+ * The binary is built for the host's system: it is not statically linked, so it fails in job images
+ * with another libc or missing libraries, and it changes whenever the host is upgraded.
+ *
+ * ## How to fix
+ * Use a job image that ships the Docker CLI (`docker:27`), or install it in the image.
+ */
+export default defineRule({
+  slug: 'docker-binary-mount',
+  severity: 'warning',
+  summary: 'The host docker binary is bind-mounted into job containers.',
+  examples: [
+    {
+      platform: 'runner',
+      bad: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    image = "alpine:3.20"\n    volumes = [\n      "/usr/bin/docker:/usr/bin/docker:ro",\n    ]\n',
+    },
+    { platform: 'runner', good: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    image = "docker:27"\n    volumes = ["/cache"]\n' },
+  ],
+  check({ runners, report }) {
+    for (const r of runners) {
+      for (const m of hostMounts(r)) {
+        if (!isDockerBinaryPath(m.hostPath)) continue;
+        report({
+          at: m.span,
+          message: `${runnerLabel(r)} mounts the host's docker binary, which is not statically linked and breaks in job images with other libraries; use an image that ships the docker CLI, such as docker:27.`,
+        });
+      }
+    }
+  },
+});

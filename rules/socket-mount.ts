@@ -1,0 +1,45 @@
+import { defineRule } from '../src/engine/rule.js';
+import { hostMounts, isDockerSocketPath } from '../src/docker/runner.js';
+import { runnerLabel } from '../src/model/runner.js';
+
+/**
+ * ## What it does
+ * Flags the host's Docker socket (`/var/run/docker.sock` or `/run/docker.sock`) bound into job
+ * containers: a `volumes` entry in `[runners.docker]`, or a `[[runners.kubernetes.volumes.host_path]]`.
+ *
+ * ## Why is this bad?
+ * Whoever talks to the socket controls the host's daemon, and through it the host: a job can start a
+ * privileged container mounting `/`. Concurrent jobs share one daemon and collide on container and
+ * image names; a job can read or stop another job's containers.
+ *
+ * ## How to fix
+ * Build without a daemon (buildah, BuildKit rootless, kaniko). If socket binding stays, keep it to a
+ * dedicated runner for trusted projects only.
+ */
+export default defineRule({
+  slug: 'socket-mount',
+  severity: 'warning',
+  summary: 'The host Docker socket is bound into job containers.',
+  examples: [
+    {
+      platform: 'runner',
+      bad: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    image = "docker:27"\n    volumes = ["/cache", "/var/run/docker.sock:/var/run/docker.sock"]\n',
+    },
+    {
+      platform: 'runner',
+      bad: '[[runners]]\n  executor = "kubernetes"\n  [runners.kubernetes]\n    [[runners.kubernetes.volumes.host_path]]\n      name = "docker"\n      mount_path = "/var/run/docker.sock"\n      host_path = "/var/run/docker.sock"\n',
+    },
+    { platform: 'runner', good: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    image = "docker:27"\n    volumes = ["/cache", "/certs/client"]\n' },
+  ],
+  check({ runners, report }) {
+    for (const r of runners) {
+      for (const m of hostMounts(r)) {
+        if (!isDockerSocketPath(m.hostPath)) continue;
+        report({
+          at: m.span,
+          message: `${runnerLabel(r)} binds the host's Docker socket into every job: any job controls the host's daemon (and so the host), and concurrent jobs collide; build with buildah, BuildKit rootless or kaniko instead.`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,83 @@
+import picomatch from 'picomatch';
+import type { Container } from '../model/pipeline.js';
+import { isDockerExecutor, isKubernetes, type KubernetesVolume, type Runner } from '../model/runner.js';
+import type { Located, Span } from '../model/span.js';
+import { positionAt } from '../model/source.js';
+
+/** What we know about a runner's Docker setup, as the cross-file rules read it. */
+
+/** `host:container[:mode]` as the Docker executor's `volumes` writes a bind; a lone path is a volume. */
+export function parseVolumeSpec(spec: string): { host?: string; container: string } {
+  const parts = spec.split(':');
+  // Windows drive letters (C:\...) are not split: docker-windows binds are not our concern here.
+  if (parts.length === 1) return { container: parts[0] };
+  return { host: parts[0], container: parts[1] };
+}
+
+const SOCKET_PATHS = new Set(['/var/run/docker.sock', '/run/docker.sock']);
+
+export function isDockerSocketPath(path: string | undefined): boolean {
+  return path !== undefined && SOCKET_PATHS.has(path.replace(/\/+$/, ''));
+}
+
+/** The host's docker CLI binary (`/usr/bin/docker`, `/usr/local/bin/docker`, ...). */
+export function isDockerBinaryPath(path: string | undefined): boolean {
+  return path !== undefined && /^\/(usr\/(local\/)?)?s?bin\/docker$/.test(path.replace(/\/+$/, ''));
+}
+
+export interface HostMount {
+  /** The volume entry (Docker) or the `[[host_path]]` table (Kubernetes). */
+  span: Span;
+  hostPath: string;
+  text: string;
+}
+
+/** Every host path a runner mounts into job containers. */
+export function hostMounts(r: Runner): HostMount[] {
+  const out: HostMount[] = [];
+  for (const v of r.docker?.volumes?.items ?? []) {
+    const spec = parseVolumeSpec(v.value);
+    if (spec.host !== undefined) out.push({ span: v.span, hostPath: spec.host, text: v.value });
+  }
+  for (const v of r.kubernetes?.hostPaths ?? []) {
+    const host = v.hostPath?.value ?? v.mountPath?.value;
+    if (host !== undefined) out.push({ span: v.span, hostPath: host, text: host });
+  }
+  return out;
+}
+
+export function socketMount(r: Runner): HostMount | undefined {
+  return hostMounts(r).find((m) => isDockerSocketPath(m.hostPath));
+}
+
+/** Whether the runner gives service containers `/certs/client` from a volume they share with the job. */
+export function sharesCertsVolume(r: Runner): boolean {
+  if (isKubernetes(r)) return (r.kubernetes?.emptyDirs ?? []).some((v: KubernetesVolume) => isCertsPath(v.mountPath?.value));
+  return (r.docker?.volumes?.items ?? []).some((v) => isCertsPath(parseVolumeSpec(v.value).container));
+}
+
+function isCertsPath(p: string | undefined): boolean {
+  return p !== undefined && p.replace(/\/+$/, '') === '/certs/client';
+}
+
+/**
+ * The runner's own rule for starting a service privileged: `services_privileged` if set, else
+ * `privileged`; and `allowed_privileged_services` empty or matching the image as written.
+ */
+export function runsServicePrivileged(r: Runner, service: Container): boolean {
+  if (isKubernetes(r)) return r.kubernetes?.privileged?.value === true;
+  if (!isDockerExecutor(r) || !r.docker) return false;
+  const privileged = (r.docker.servicesPrivileged ?? r.docker.privileged)?.value === true;
+  if (!privileged) return false;
+  const allowed = r.docker.allowedPrivilegedServices?.items ?? [];
+  return allowed.length === 0 || allowed.some((pattern) => matchesImage(pattern, service.image.value));
+}
+
+function matchesImage(pattern: Located<string>, image: string): boolean {
+  return picomatch.isMatch(image, pattern.value, { dot: true, bash: true });
+}
+
+/** `file:line` of a span, for messages that point at another file. */
+export function where(span: Span): string {
+  return `${span.file.relPath}:${positionAt(span.file, span.start).line}`;
+}
