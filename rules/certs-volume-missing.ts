@@ -1,7 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { dindServices, jobDockerHost, tlsOn } from '../src/docker/job.js';
-import { sharesCertsVolume } from '../src/docker/runner.js';
-import { positionAt } from '../src/model/source.js';
+import { sharesCertsVolume, where } from '../src/docker/runner.js';
 import { isDockerExecutor, isKubernetes, runnerLabel, type Runner } from '../src/model/runner.js';
 import type { Job } from '../src/model/pipeline.js';
 
@@ -52,10 +51,9 @@ export default defineRule({
       const fix = isKubernetes(r)
         ? 'add an [[runners.kubernetes.volumes.empty_dir]] with mount_path = "/certs/client"'
         : 'add "/certs/client" to volumes';
-      const line = positionAt(job.nameSpan.file, job.nameSpan.start).line;
       report({
         at,
-        message: `${runnerLabel(r)} runs Docker-in-Docker jobs with TLS on (such as \`${job.name}\`, ${job.nameSpan.file.relPath}:${line}) but does not share /certs/client, so the job never gets the daemon's client certificates; ${fix}.`,
+        message: `${runnerLabel(r)} runs Docker-in-Docker jobs with TLS on (such as \`${job.name}\`, ${where(job.nameSpan, at)}) but does not share /certs/client, so the job never gets the daemon's client certificates; ${fix}.`,
       });
     }
   },

@@ -48,7 +48,7 @@ export default defineRule({
       for (const svc of dind) {
         report({
           at: svc.container.span,
-          message: `this dind service runs on ${runnerLabel(binding.r)} (${where(binding.mount!.span)}), which binds the host's Docker socket: the two are incompatible; drop the service and use the socket, or remove the socket volume.`,
+          message: `this dind service runs on ${runnerLabel(binding.r)} (${where(binding.mount!.span, svc.container.span)}), which binds the host's Docker socket: the two are incompatible; drop the service and use the socket, or remove the socket volume.`,
         });
       }
     }

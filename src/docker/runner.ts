@@ -1,3 +1,4 @@
+import { dirname, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { Container } from '../model/pipeline.js';
 import { isDockerExecutor, isKubernetes, type KubernetesVolume, type Runner } from '../model/runner.js';
@@ -77,7 +78,11 @@ function matchesImage(pattern: Located<string>, image: string): boolean {
   return picomatch.isMatch(image, pattern.value, { dot: true, bash: true });
 }
 
-/** `file:line` of a span, for messages that point at another file. */
-export function where(span: Span): string {
-  return `${span.file.relPath}:${positionAt(span.file, span.start).line}`;
+/**
+ * `file:line` of a span, for a message reported at `from` that points at another file: the path is
+ * relative to the reported file's folder, so it reads the same from any working directory.
+ */
+export function where(span: Span, from: Span): string {
+  const rel = relative(dirname(from.file.path), span.file.path).split(sep).join('/');
+  return `${rel}:${positionAt(span.file, span.start).line}`;
 }

@@ -57,7 +57,7 @@ export function loadToml(file: SourceFile, text: string, toFileOffset: (offset: 
 }
 
 function firstLine(message: string): string {
-  return message.split('\n')[0].replace(/^Invalid TOML document: /, '').trim();
+  return `invalid TOML: ${message.split('\n')[0].replace(/^Invalid TOML document: /, '').trim()}`;
 }
 
 /** A map under construction; frozen into a `TMap` at the end. */
