@@ -17,26 +17,14 @@ import { parse } from 'yaml';
 import { FsHost } from '../../../src/engine/fs-host.js';
 import { effectiveConfig } from '../../../src/parsers/gitlab/effective.js';
 import { parseGitlabPipeline } from '../../../src/parsers/gitlab/index.js';
+import { GLOBAL_KEYWORDS } from '../../../src/parsers/gitlab/keywords.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/gitlab');
 const GITLAB_CI_LOCAL = join(REPO_ROOT, 'node_modules/.bin/gitlab-ci-local');
 
 /** Top-level keys of an effective configuration that are not jobs. */
-const NOT_JOBS = new Set([
-  'stages',
-  'variables',
-  'workflow',
-  'default',
-  'include',
-  'image',
-  'services',
-  'cache',
-  'before_script',
-  'after_script',
-  'types',
-  'spec',
-]);
+const NOT_JOBS = GLOBAL_KEYWORDS;
 
 type Vars = Record<string, string>;
 
