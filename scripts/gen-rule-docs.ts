@@ -18,6 +18,7 @@ export const README_END = '<!-- rules:end -->';
 export const REQUIRED_SECTIONS = ['What it does', 'Why is this bad?', 'How to fix'] as const;
 
 export interface ExampleSource {
+  readonly platform: string;
   readonly bad?: string;
   readonly good?: string;
   /** Extra files next to the pipeline, `[path, text]`, in the order the rule lists them. */
@@ -57,7 +58,23 @@ export function renderRuleDocs(rootDir: string): Map<string, string> {
   for (const rule of rules) out.set(docPath(rule.slug), renderRulePage(rule));
   const readme = readFileSync(join(rootDir, README), 'utf8');
   out.set(README, replaceBetweenMarkers(readme, renderReadmeSection(rules)));
+  out.set(RULES_JSON, renderRulesJson(rules));
   return out;
+}
+
+/** What `cilint rules`, `cilint explain` and the SARIF report read at run time. */
+export const RULES_JSON = 'docs/rules.json';
+
+function renderRulesJson(rules: readonly RuleSource[]): string {
+  const data = rules.map((r) => ({
+    slug: r.slug,
+    severity: r.severity,
+    summary: r.summary,
+    platforms: [...new Set(r.examples.map((e) => e.platform))].sort(),
+    doc: r.doc,
+    examples: r.examples.map((e) => ({ platform: e.platform, bad: e.bad, good: e.good, files: Object.fromEntries(e.files) })),
+  }));
+  return JSON.stringify(data, null, 2) + '\n';
 }
 
 /** Writes what `renderRuleDocs` returns and deletes files in docs/rules that no rule generates. */
@@ -133,7 +150,8 @@ function parseExample(node: ObjectLiteralExpression, fail: (what: string) => nev
       files.push([path, literalText(prop.getInitializerOrThrow(), (what) => fail(`files[${path}]: ${what}`))]);
     }
   }
-  return { bad: stringProperty(node, 'bad', fail), good: stringProperty(node, 'good', fail), files };
+  const platform = stringProperty(node, 'platform', fail) ?? fail('`platform` is missing');
+  return { platform, bad: stringProperty(node, 'bad', fail), good: stringProperty(node, 'good', fail), files };
 }
 
 function propertyValue(node: ObjectLiteralExpression, name: string): Expression | undefined {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { main } from './cli.js';
 
 process.exitCode = main(process.argv.slice(2), {
@@ -7,4 +8,5 @@ process.exitCode = main(process.argv.slice(2), {
   isTTY: Boolean(process.stdout.isTTY),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  readStdin: () => readFileSync(0, 'utf8'),
 });

@@ -1,44 +1,33 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { stringify } from 'yaml';
 import { RULES } from '../rules/index.js';
-import { UsageError } from './engine/discover.js';
-import { UnreadableFileError } from './parsers/gitlab/include.js';
-import { lintPaths } from './engine/lint.js';
-import { resolveFile } from './engine/resolve.js';
-import { SEVERITY_RANK, type Severity } from './engine/rule.js';
-import { formatJson } from './report/json.js';
-import { formatStylish, shouldColor } from './report/stylish.js';
 import type { Executor } from './docker/hostnames.js';
-import type { FileKind } from './engine/discover.js';
+import { defaultConfig, findConfig, type Config } from './engine/config.js';
+import { UsageError, type FileKind } from './engine/discover.js';
+import { lintPaths, type LintResult } from './engine/lint.js';
+import { packageJson } from './engine/package-root.js';
+import { resolveFile } from './engine/resolve.js';
+import { ruleDocs } from './engine/rule-docs.js';
+import { SEVERITY_RANK, type Severity } from './engine/rule.js';
+import { closest } from './parsers/runner/suggest.js';
+import { UnreadableFileError } from './parsers/gitlab/include.js';
+import { formatCodeQuality } from './report/codequality.js';
+import { formatGithub } from './report/github.js';
+import { formatJson } from './report/json.js';
+import { formatJunit } from './report/junit.js';
+import { displayPath } from './report/location.js';
+import { formatSarif } from './report/sarif.js';
+import { formatStylish, shouldColor } from './report/stylish.js';
+import { summaryLine, type ReportInput } from './report/summary.js';
 
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_USAGE = 2;
 
-interface LintFlags {
-  format: 'stylish' | 'json';
-  failOn: Severity;
-  kind?: FileKind;
-  executor: Executor;
-}
-
-/** cilint's own package.json, found upwards from this module (it runs from src/ in tests, dist/src/ once built). */
-function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'cilint' && pkg.version) return pkg.version;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return '0.0.0';
-    dir = parent;
-  }
-}
+const FORMATS = ['stylish', 'json', 'codequality', 'sarif', 'junit', 'github'] as const;
+type Format = (typeof FORMATS)[number];
 
 /** Where the CLI reads and writes: the real process in `bin.ts`, a capture in tests. */
 export interface Io {
@@ -47,22 +36,92 @@ export interface Io {
   isTTY: boolean;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Standard input, read only for `--stdin`. */
+  readStdin?(): string;
+}
+
+interface LintFlags {
+  format: Format;
+  output?: string;
+  failOn?: Severity;
+  kind?: FileKind;
+  executor?: Executor;
+  config: string | false;
+  inlineConfig: boolean;
+  reportUnusedDisables?: boolean;
+  stdin?: boolean;
+  stdinFilename?: string;
+}
+
+function loadConfig(io: Io, paths: string[], flags: LintFlags): Config {
+  if (flags.config === false) return defaultConfig(io.cwd);
+  if (typeof flags.config === 'string') return findConfig(io.cwd, resolvePath(io.cwd, flags.config));
+  const first = flags.stdinFilename ?? paths[0] ?? '.';
+  const abs = resolvePath(io.cwd, first);
+  // A file starts the search in its folder; a directory (or a --stdin-filename that does not exist) in itself.
+  const start = existsSync(abs) && statSync(abs).isDirectory() ? abs : dirname(abs);
+  return findConfig(start);
 }
 
 function lint(io: Io, paths: string[], flags: LintFlags): number {
-  const cwd = io.cwd;
-  const result = lintPaths({ paths, cwd, kind: flags.kind, rules: RULES, executor: flags.executor });
+  if (flags.stdin && !flags.stdinFilename) throw new UsageError('--stdin needs --stdin-filename PATH (used to pick the file kind and resolve includes)');
+  if (flags.stdin && paths.length > 0) throw new UsageError('--stdin lints standard input only; do not name paths with it');
+  const config = loadConfig(io, paths, flags);
+  const result = lintPaths({
+    paths,
+    cwd: io.cwd,
+    kind: flags.kind,
+    rules: RULES,
+    config,
+    executor: flags.executor,
+    inlineConfig: flags.inlineConfig,
+    reportUnusedDisables: flags.reportUnusedDisables,
+    stdin: flags.stdin ? { text: io.readStdin?.() ?? '', filename: flags.stdinFilename! } : undefined,
+  });
   if (result.targets.length === 0) {
-    io.stderr(`cilint: no CI configuration found in ${paths.length ? paths.join(', ') : '.'} (looked for .gitlab-ci.yml, *.gitlab-ci.yml, and runner configs: *.toml and Helm values*.yaml with a [[runners]] table)\n`);
+    io.stderr(
+      `cilint: no CI configuration found in ${paths.length ? paths.join(', ') : '.'} (looked for .gitlab-ci.yml, *.gitlab-ci.yml, and runner configs: *.toml and Helm values*.yaml with a [[runners]] table)\n`,
+    );
     return EXIT_OK;
   }
-  const out =
-    flags.format === 'json'
-      ? formatJson(result.findings, cwd)
-      : formatStylish(result.findings, cwd, { enabled: shouldColor(io.env, io.isTTY) });
-  io.stdout(out);
-  const threshold = SEVERITY_RANK[flags.failOn];
+  const input: ReportInput = { findings: result.findings, suppressed: result.suppressed, cwd: io.cwd };
+  const out = render(io, flags, input, result);
+  if (flags.output) {
+    try {
+      writeFileSync(resolvePath(io.cwd, flags.output), out);
+    } catch (e) {
+      throw new UsageError(`--output ${flags.output}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    io.stderr(`cilint: ${summaryLine(input)}; ${flags.format} report written to ${flags.output}\n`);
+  } else io.stdout(out);
+  const threshold = SEVERITY_RANK[flags.failOn ?? config.failOn ?? 'warning'];
   return result.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function render(io: Io, flags: LintFlags, input: ReportInput, result: LintResult): string {
+  switch (flags.format) {
+    case 'json':
+      return formatJson(input);
+    case 'codequality':
+      if (!flags.output && input.suppressed.length > 0) io.stderr(`cilint: ${input.suppressed.length} suppressed\n`);
+      return formatCodeQuality(input);
+    case 'sarif':
+      return formatSarif(input, { version: packageJson().version, repositoryUrl: repositoryUrl(), rules: ruleDocs() });
+    case 'junit': {
+      const files = [...result.model.pipelines.map((p) => p.root.path), ...result.model.runnerConfigs.map((c) => c.file.path)];
+      return formatJunit({ ...input, files: files.map((f) => displayPath(f, io.cwd)) });
+    }
+    case 'github':
+      return formatGithub(input);
+    default:
+      return formatStylish(input, { enabled: !flags.output && shouldColor(io.env, io.isTTY) });
+  }
+}
+
+function repositoryUrl(): string {
+  const pkg = packageJson() as { repository?: { url?: string } | string };
+  const url = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+  return (url ?? 'https://gitlab.com/cilint/cilint').replace(/^git\+/, '').replace(/\.git$/, '');
 }
 
 function resolve(io: Io, file: string, flags: { format: 'yaml' | 'json' }): number {
@@ -72,10 +131,41 @@ function resolve(io: Io, file: string, flags: { format: 'yaml' | 'json' }): numb
   return problems.some((p) => p.isError) ? EXIT_FINDINGS : EXIT_OK;
 }
 
+function listRules(io: Io, flags: { format: 'text' | 'json' }): number {
+  const docs = ruleDocs();
+  if (flags.format === 'json') {
+    io.stdout(JSON.stringify(docs.map(({ slug, severity, summary, platforms }) => ({ slug, severity, summary, platforms, fixable: false })), null, 2) + '\n');
+    return EXIT_OK;
+  }
+  const width = Math.max(...docs.map((d) => d.slug.length));
+  for (const d of docs) io.stdout(`${d.slug.padEnd(width)}  ${d.severity.padEnd(7)}  ${d.platforms.join(',').padEnd(13)}  ${d.summary}\n`);
+  return EXIT_OK;
+}
+
+function explain(io: Io, slug: string): number {
+  const docs = ruleDocs();
+  const doc = docs.find((d) => d.slug === slug);
+  if (!doc) {
+    const guess = closest(slug, docs.map((d) => d.slug));
+    throw new UsageError(`no rule \`${slug}\`${guess ? `; did you mean \`${guess}\`?` : ''} (\`cilint rules\` lists them)`);
+  }
+  const out = [`${doc.slug} (${doc.severity}; ${doc.platforms.join(', ')})`, '', doc.summary, '', doc.doc.trim(), ''];
+  const bad = doc.examples.filter((e) => e.bad !== undefined);
+  const good = doc.examples.filter((e) => e.good !== undefined);
+  if (bad.length) out.push('## Reported', '', ...bad.map((e) => indent(e.bad!)));
+  if (good.length) out.push('## Not reported', '', ...good.map((e) => indent(e.good!)));
+  io.stdout(out.join('\n') + '\n');
+  return EXIT_OK;
+}
+
+function indent(text: string): string {
+  return text.replace(/\n$/, '').split('\n').map((l) => `    ${l}`).join('\n') + '\n';
+}
+
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('cilint')
     .description('Lint CI pipeline configuration for container-build hazards (Docker-in-Docker, socket binding, TLS).')
-    .version(version())
+    .version(packageJson().version)
     .exitOverride()
     .configureOutput({
       writeOut: (str) => io.stdout(str),
@@ -87,10 +177,17 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command('lint', { isDefault: true })
     .description('lint files and directories (default: the current directory)')
     .argument('[paths...]', 'files or directories to lint')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json']).default('stylish'))
-    .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning', 'info']).default('warning'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1 (default: warning)').choices(['error', 'warning', 'info']))
     .addOption(new Option('--kind <kind>', 'read the named files as this kind of configuration, whatever their names').choices(['gitlab', 'runner']))
-    .addOption(new Option('--executor <executor>', 'the runner executor that runs the jobs').choices(['docker', 'kubernetes']).default('docker'))
+    .addOption(new Option('--executor <executor>', 'the runner executor to assume when no runner config is linted (default: docker)').choices(['docker', 'kubernetes']))
+    .option('-c, --config <file>', 'use this configuration file instead of searching for .cilint.yml')
+    .option('--no-config', 'use no configuration file')
+    .option('--no-inline-config', 'ignore cilint-disable comments')
+    .option('--report-unused-disables', 'report cilint-disable comments that silence nothing')
+    .option('--stdin', 'lint standard input (with --stdin-filename)')
+    .option('--stdin-filename <path>', 'the path standard input stands for: picks the file kind and resolves includes')
     .action((paths: string[], flags: LintFlags) => setExit(lint(io, paths, flags)));
 
   program
@@ -99,6 +196,18 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .argument('<file>', 'the pipeline file (.gitlab-ci.yml)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .action((file: string, flags: { format: 'yaml' | 'json' }) => setExit(resolve(io, file, flags)));
+
+  program
+    .command('rules')
+    .description('list every rule: slug, default severity, platforms, summary')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((flags: { format: 'text' | 'json' }) => setExit(listRules(io, flags)));
+
+  program
+    .command('explain')
+    .description("print a rule's documentation: what it does, why it is bad, how to fix it, examples")
+    .argument('<rule>', 'the rule slug, e.g. missing-tls-certdir')
+    .action((slug: string) => setExit(explain(io, slug)));
 
   return program;
 }

@@ -13,7 +13,11 @@ export class FsHost implements FileHost {
   private allFiles: string[] | undefined;
   private readonly realRoot: string;
 
-  constructor(readonly root: string) {
+  /** `overrides`: absolute path → text that replaces the file's content (standard input). */
+  constructor(
+    readonly root: string,
+    private readonly overrides: ReadonlyMap<string, string> = new Map(),
+  ) {
     this.realRoot = realpathSync(root);
   }
 
@@ -29,6 +33,8 @@ export class FsHost implements FileHost {
 
   private load(rel: string): SourceFile | ReadError {
     const abs = join(this.root, rel);
+    const override = this.overrides.get(abs);
+    if (override !== undefined) return makeSourceFile(abs, rel, override);
     let real: string;
     try {
       real = realpathSync(abs);

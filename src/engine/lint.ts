@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
 import type { Executor } from '../docker/hostnames.js';
 import type { Job, Pipeline } from '../model/pipeline.js';
 import { templateId } from '../model/pipeline.js';
@@ -9,7 +10,9 @@ import { spanKey } from '../model/span.js';
 import { parseGitlabPipeline } from '../parsers/gitlab/index.js';
 import type { FileHost } from '../parsers/host.js';
 import { parseHelmValues, parseRunnerToml } from '../parsers/runner/index.js';
-import { discover, projectRoot, UsageError, type FileKind, type Target } from './discover.js';
+import type { Config } from './config.js';
+import { classify, discover, projectRoot, UsageError, type FileKind, type Target } from './discover.js';
+import { allDirectives, applySuppressions, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
 import { decodeText, describeFsError, FsHost } from './fs-host.js';
 import { MemoryHost } from './memory-host.js';
 import type { Finding, LintSet, Rule, RuleContext } from './rule.js';
@@ -19,31 +22,103 @@ export interface LintOptions {
   cwd: string;
   kind?: FileKind;
   rules: readonly Rule[];
-  /** The executor assumed where no runner config says otherwise. */
+  config: Config;
+  /** The executor assumed where no runner config says otherwise (overrides the config file). */
   executor?: Executor;
+  /** Honour `cilint-disable` comments (default true). */
+  inlineConfig?: boolean;
+  reportUnusedDisables?: boolean;
+  /** Text read from standard input, linted as if it were the file at `filename`. */
+  stdin?: { text: string; filename: string };
 }
 
 export interface LintResult {
   findings: Finding[];
+  suppressed: SuppressedFinding[];
   model: LintSet;
   targets: Target[];
 }
 
 /** Finds the files under `paths`, parses them into the model and runs every rule over it. */
 export function lintPaths(opts: LintOptions): LintResult {
-  const targets = discover(opts.paths, opts.cwd, opts.kind);
+  const { config, cwd } = opts;
+  const stdinPath = opts.stdin ? resolve(cwd, opts.stdin.filename) : undefined;
+  const discovered = opts.stdin ? stdinTarget(stdinPath!, opts.kind) : discover(opts.paths, cwd, opts.kind);
+  const targets = discovered.filter((t) => t.explicit || !isIgnored(t.path, config));
+  const overrides = stdinPath ? new Map([[stdinPath, opts.stdin!.text]]) : new Map<string, string>();
+  const runnerTargets = targets.filter((t) => t.kind === 'runner');
+  // Files named one by one (a pre-commit hook) are linted exactly; the runner configs the config file
+  // maps to them are still read, so that cross-file rules see them, but are not reported on.
+  const onlyFiles = opts.stdin !== undefined || targets.every((t) => t.explicit);
+  const context = config.runners ? mappedRunnerConfigs(config, runnerTargets) : [];
   const model: LintSet = {
-    pipelines: loadPipelines(targets.filter((t) => t.kind === 'gitlab')),
-    runnerConfigs: targets.filter((t) => t.kind === 'runner').map((t) => loadRunnerConfig(t, opts.cwd)),
+    pipelines: loadPipelines(targets.filter((t) => t.kind === 'gitlab'), overrides),
+    runnerConfigs: [...runnerTargets, ...context].map((t) => loadRunnerConfig(t, cwd, overrides)),
   };
-  return { findings: runRules(model, opts.rules, opts.executor ?? 'docker'), model, targets };
+  const contextFiles = new Set(context.map((t) => t.path));
+  const executor = opts.executor ?? config.executor ?? 'docker';
+  const all = runRules(model, opts.rules, { executor, config }).filter((f) => !(onlyFiles && contextFiles.has(f.span.file.path)));
+  if (opts.inlineConfig === false) return { findings: all, suppressed: [], model, targets };
+  const split = applySuppressions(all);
+  let findings = split.findings;
+  if (opts.reportUnusedDisables) {
+    const files = [...model.pipelines.flatMap((p) => p.files), ...model.runnerConfigs.map((c) => c.file)];
+    const directives = allDirectives(files, split.directives);
+    const known = new Set([...opts.rules.map((r) => r.slug), ...ENGINE_SLUGS]);
+    findings = [...findings, ...unusedDirectiveFindings(directives, known)].sort(compareFindings);
+  }
+  return { findings, suppressed: split.suppressed, model, targets };
 }
 
-function loadPipelines(targets: Target[]): Pipeline[] {
+/** Findings the engine itself reports (not rules). */
+export const ENGINE_SLUGS = ['unused-disable'] as const;
+
+function stdinTarget(path: string, kind: FileKind | undefined): Target[] {
+  const c = classify(path);
+  if (!c && !kind) {
+    throw new UsageError(`--stdin-filename ${path}: cannot tell what kind of configuration this is; pass --kind gitlab or --kind runner`);
+  }
+  const k = kind ?? c!.kind;
+  const format = k === 'runner' ? (/\.ya?ml$/i.test(path) ? 'helm' : 'toml') : undefined;
+  return [{ path, kind: k, format, explicit: true, fragment: false }];
+}
+
+/** A path is ignored when it, or a folder above it, matches an `ignore:` glob of the config file. */
+function isIgnored(path: string, config: Config): boolean {
+  if (config.ignore.length === 0) return false;
+  const rel = relative(config.baseDir, path).split(sep).join('/');
+  if (rel.startsWith('..')) return false;
+  const parts = rel.split('/');
+  return parts.some((_, i) => config.ignore.some((g) => picomatch.isMatch(parts.slice(0, i + 1).join('/'), g, { dot: true })));
+}
+
+function mappedRunnerConfigs(config: Config, already: readonly Target[]): Target[] {
+  const have = new Set(already.map((t) => t.path));
+  const out: Target[] = [];
+  for (const pattern of Object.keys(config.runners ?? {})) {
+    for (const path of globFrom(config.baseDir, pattern)) {
+      if (have.has(path)) continue;
+      have.add(path);
+      const format = /\.ya?ml$/i.test(path) ? 'helm' : 'toml';
+      out.push({ path, kind: 'runner', format, explicit: false, fragment: false });
+    }
+  }
+  return out;
+}
+
+function globFrom(base: string, pattern: string): string[] {
+  if (!/[*?[{]/.test(pattern)) {
+    const abs = resolve(base, pattern);
+    return existsSync(abs) ? [abs] : [];
+  }
+  return new FsHost(base).glob(pattern).map((rel) => resolve(base, rel));
+}
+
+function loadPipelines(targets: Target[], overrides: ReadonlyMap<string, string>): Pipeline[] {
   const hosts = new Map<string, FsHost>();
   const hostFor = (root: string): FsHost => {
     let h = hosts.get(root);
-    if (!h) hosts.set(root, (h = new FsHost(root)));
+    if (!h) hosts.set(root, (h = new FsHost(root, overrides)));
     return h;
   };
   const units = targets.map((t) => {
@@ -65,10 +140,11 @@ function loadPipelines(targets: Target[]): Pipeline[] {
   return units.filter((u) => !(u.target.fragment && includedAbs.has(u.target.path))).map(parse);
 }
 
-function loadRunnerConfig(t: Target, cwd: string): RunnerConfig {
+function loadRunnerConfig(t: Target, cwd: string, overrides: ReadonlyMap<string, string>): RunnerConfig {
   let buf: Buffer;
   try {
-    buf = readFileSync(t.path);
+    const text = overrides.get(t.path);
+    buf = text !== undefined ? Buffer.from(text, 'utf8') : readFileSync(t.path);
   } catch (e) {
     throw new UsageError(`${relative(cwd, t.path) || t.path}: ${describeFsError(e)}`);
   }
@@ -111,23 +187,40 @@ export function lintWithHost(
   runnerConfigs: readonly RunnerConfig[] = [],
 ): Finding[] {
   const model: LintSet = { pipelines: rootRels.map((r) => parseGitlabPipeline(r, host)), runnerConfigs };
-  return runRules(model, rules, executor);
+  return runRules(model, rules, { executor });
 }
 
-export function runRules(model: LintSet, rules: readonly Rule[], defaultExecutor: Executor): Finding[] {
+export interface RunSettings {
+  /** The executor assumed where no runner config says otherwise. */
+  executor: Executor;
+  /** Rule severities and which runners run which pipelines. */
+  config?: Config;
+}
+
+export function runRules(model: LintSet, rules: readonly Rule[], settings: RunSettings): Finding[] {
   const used = new Set<string>();
   for (const p of model.pipelines) for (const id of p.usedTemplates) used.add(id);
-  const jobs: Job[] = model.pipelines.flatMap((p) => [...p.jobs, ...p.templates.filter((t) => !used.has(templateId(t)))]);
+  const pipelineOf = new Map<Job, Pipeline>();
+  for (const p of model.pipelines) {
+    for (const j of [...p.jobs, ...p.templates.filter((t) => !used.has(templateId(t)))]) pipelineOf.set(j, p);
+  }
+  const jobs: Job[] = [...pipelineOf.keys()];
   const runners: Runner[] = model.runnerConfigs.flatMap((c) => c.runners);
-  // Until the config file maps runners to pipelines, every runner in the lint set runs every pipeline.
-  const runnersFor = (job: Job): readonly Runner[] => (job ? runners : []);
+  const mapping = runnerMapping(settings.config, runners);
+  const runnersFor = (job: Job): readonly Runner[] => {
+    const p = pipelineOf.get(job);
+    return mapping && p ? mapping(p) : runners;
+  };
   const executorFor = (job: Job): Executor => {
     const rs = runnersFor(job);
-    return rs.length > 0 && rs.every(isKubernetes) ? 'kubernetes' : defaultExecutor;
+    return rs.length > 0 && rs.every(isKubernetes) ? 'kubernetes' : settings.executor;
   };
+  const ruleSettings = settings.config?.rules ?? {};
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const rule of rules) {
+    const setting = ruleSettings[rule.slug];
+    if (setting === 'off') continue;
     const ctx: RuleContext = {
       model,
       jobs,
@@ -139,12 +232,32 @@ export function runRules(model: LintSet, rules: readonly Rule[], defaultExecutor
         const key = `${rule.slug}\0${spanKey(at)}`;
         if (seen.has(key)) return;
         seen.add(key);
-        findings.push({ rule: rule.slug, severity: severity ?? rule.severity, message, span: at });
+        findings.push({ rule: rule.slug, severity: setting ?? severity ?? rule.severity, message, span: at });
       },
     };
     rule.check(ctx);
   }
   return findings.sort(compareFindings);
+}
+
+/**
+ * The config file's `runners:` (runner config glob → pipeline globs, relative to the config file);
+ * undefined without one: then every runner in the lint set runs every pipeline.
+ */
+function runnerMapping(config: Config | undefined, runners: readonly Runner[]): ((p: Pipeline) => Runner[]) | undefined {
+  if (!config?.runners) return undefined;
+  const rel = (abs: string) => relative(config.baseDir, abs).split(sep).join('/');
+  const entries = Object.entries(config.runners);
+  return (p) => {
+    const pipelinePath = rel(p.root.path);
+    return runners.filter((r) =>
+      entries.some(
+        ([runnerGlob, pipelineGlobs]) =>
+          picomatch.isMatch(rel(r.config.file.path), runnerGlob, { dot: true }) &&
+          pipelineGlobs.some((g) => picomatch.isMatch(pipelinePath, g, { dot: true })),
+      ),
+    );
+  };
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

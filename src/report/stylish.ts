@@ -1,5 +1,6 @@
-import type { Finding, Severity } from '../engine/rule.js';
+import type { Severity } from '../engine/rule.js';
 import { locate } from './location.js';
+import { summaryLine, type ReportInput } from './summary.js';
 
 export interface Colors {
   enabled: boolean;
@@ -17,10 +18,10 @@ const SEVERITY_COLOR: Record<Severity, keyof typeof CODES> = { error: 'red', war
  * For people: findings grouped by file, each line `path:line:col  severity  message  rule` so that
  * terminals and editors can jump to it, then a summary line.
  */
-export function formatStylish(findings: readonly Finding[], cwd: string, colors: Colors): string {
+export function formatStylish(input: ReportInput, colors: Colors): string {
+  const { findings, cwd } = input;
   const lines: string[] = [];
   let current: string | undefined;
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of findings) {
     const loc = locate(f, cwd);
     if (loc.file !== current) {
@@ -28,16 +29,13 @@ export function formatStylish(findings: readonly Finding[], cwd: string, colors:
       lines.push(paint(colors, 'underline', loc.file));
       current = loc.file;
     }
-    counts[f.severity]++;
     const where = `${loc.file}:${loc.line}:${loc.column}`;
     lines.push(
       `  ${where}  ${paint(colors, SEVERITY_COLOR[f.severity], f.severity.padEnd(7))}  ${f.message}  ${paint(colors, 'dim', f.rule)}`,
     );
   }
-  if (findings.length === 0) return paint(colors, 'bold', 'No problems found.') + '\n';
-  const total = findings.length;
-  const parts = (['error', 'warning', 'info'] as const).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}${counts[s] === 1 ? '' : 's'}`);
-  lines.push('', paint(colors, 'bold', `${total} problem${total === 1 ? '' : 's'} (${parts.join(', ')})`));
+  if (findings.length > 0) lines.push('');
+  lines.push(paint(colors, 'bold', `${summaryLine(input)}.`));
   return lines.join('\n') + '\n';
 }
 

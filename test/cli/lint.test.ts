@@ -45,7 +45,7 @@ describe('cilint lint', () => {
     const dir = repo({ '.gitlab-ci.yml': DIND });
     const plain = run([], dir);
     expect(plain.stdout).toMatch(/^\.gitlab-ci\.yml\n {2}\.gitlab-ci\.yml:2:23 {2}warning/);
-    expect(plain.stdout).toMatch(/\n2 problems \(2 warnings\)\n$/);
+    expect(plain.stdout).toMatch(/\n2 problems \(2 warnings\)\.\n$/);
     expect(plain.stdout).not.toContain('\u001b[');
     expect(run([], dir, {}, true).stdout).toContain('\u001b[');
     expect(run([], dir, { NO_COLOR: '1' }, true).stdout).not.toContain('\u001b[');

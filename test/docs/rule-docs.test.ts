@@ -125,7 +125,7 @@ describe('renderRuleDocs', () => {
   it('names the file when an example is not a string literal', () => {
     writeFileSync(
       join(dir, 'rules', 'sample-rule.ts'),
-      "/** x */\nexport default defineRule({ slug: 's', severity: 'info', summary: 's', examples: [{ bad: 'a' + 'b' }] });\n",
+      "/** x */\nexport default defineRule({ slug: 's', severity: 'info', summary: 's', examples: [{ platform: 'gitlab', bad: 'a' + 'b' }] });\n",
     );
     expect(() => renderRuleDocs(dir)).toThrow('rules/sample-rule.ts: examples[0]: `bad` must be a string literal');
   });

@@ -1,0 +1,196 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Executor } from '../docker/hostnames.js';
+import { makeSourceFile, positionAt, type SourceFile } from '../model/source.js';
+import type { Span } from '../model/span.js';
+import { toPlain, type TMap, type Tree } from '../model/tree.js';
+import { closest } from '../parsers/runner/suggest.js';
+import { loadYaml } from '../parsers/yaml/load.js';
+import { UsageError } from './discover.js';
+import { packageFile } from './package-root.js';
+import type { Severity } from './rule.js';
+
+export type RuleSetting = Severity | 'off';
+
+/** A loaded cilint configuration; every path in it is absolute. */
+export interface Config {
+  /** The file it came from, for messages; undefined for the built-in defaults. */
+  file?: string;
+  /** The folder relative paths and globs in the file start from. */
+  baseDir: string;
+  rules: Record<string, RuleSetting>;
+  ignore: string[];
+  /** Runner config glob → pipeline globs, both relative to `baseDir`; undefined: every runner runs every pipeline. */
+  runners?: Record<string, string[]>;
+  executor?: Executor;
+  failOn?: Severity;
+  fix: { strategy?: 'buildah' | 'buildkit' | 'kaniko' | 'socket'; images: Partial<Record<'buildah' | 'buildkit' | 'kaniko', string>> };
+}
+
+export const CONFIG_NAMES = ['.cilint.yml', '.cilint.yaml'] as const;
+
+export function defaultConfig(baseDir: string): Config {
+  return { baseDir, rules: {}, ignore: [], fix: { images: {} } };
+}
+
+/**
+ * The configuration for a run: `--config FILE` if given, else the first `.cilint.yml`, `.cilint.yaml`
+ * or `package.json` with a `cilint` key found walking up from `start`.
+ */
+export function findConfig(start: string, explicit?: string): Config {
+  if (explicit) {
+    if (!existsSync(explicit)) throw new UsageError(`${explicit}: no such configuration file`);
+    return loadConfigFile(explicit);
+  }
+  let dir = start;
+  for (;;) {
+    for (const name of CONFIG_NAMES) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return loadConfigFile(candidate);
+    }
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && packageJsonHasConfig(pkg)) return loadConfigFile(pkg);
+    if (existsSync(join(dir, '.git'))) break;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return defaultConfig(start);
+}
+
+function packageJsonHasConfig(path: string): boolean {
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    return typeof data === 'object' && data !== null && 'cilint' in data;
+  } catch {
+    return false;
+  }
+}
+
+export function loadConfigFile(path: string): Config {
+  const abs = resolve(path);
+  let text: string;
+  try {
+    if (statSync(abs).isDirectory()) throw new UsageError(`${path}: is a directory, not a configuration file`);
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${path}: cannot read the configuration file`);
+  }
+  const file = makeSourceFile(abs, path, text);
+  const tree = abs.endsWith('package.json') ? packageJsonTree(file, path) : yamlTree(file, path);
+  const data = tree ? (toPlain(tree) as Record<string, unknown> | null) : {};
+  if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
+    throw new UsageError(`${path}:1:1: the configuration must be a mapping of settings`);
+  }
+  const validate = validator();
+  if (!validate(data ?? {})) {
+    const err = firstError(validate.errors ?? []);
+    const at = tree ? spanAt(tree, err) : undefined;
+    const pos = at ? positionAt(at.file, at.start) : { line: 1, column: 1 };
+    throw new UsageError(`${path}:${pos.line}:${pos.column}: ${describeError(err)}`);
+  }
+  return fromData((data ?? {}) as RawConfig, abs, dirname(abs));
+}
+
+function yamlTree(file: SourceFile, path: string): Tree | undefined {
+  const loaded = loadYaml(file);
+  const problem = loaded.problems.find((p) => p.kind === 'parse-error');
+  if (problem) {
+    const pos = positionAt(file, problem.span.start);
+    throw new UsageError(`${path}:${pos.line}:${pos.column}: ${problem.message}`);
+  }
+  return loaded.documents[0];
+}
+
+/** package.json is JSON, which is YAML: read it with the same machinery to get positions. */
+function packageJsonTree(file: SourceFile, path: string): Tree | undefined {
+  const root = yamlTree(file, path);
+  return root?.kind === 'map' ? root.entries.find((e) => e.key === 'cilint')?.value : undefined;
+}
+
+interface RawConfig {
+  rules?: Record<string, RuleSetting>;
+  ignore?: string[];
+  runners?: Record<string, string[]>;
+  executor?: Executor;
+  'fail-on'?: Severity;
+  fix?: { strategy?: Config['fix']['strategy']; images?: Config['fix']['images'] };
+}
+
+function fromData(raw: RawConfig, file: string, baseDir: string): Config {
+  return {
+    file,
+    baseDir,
+    rules: raw.rules ?? {},
+    ignore: raw.ignore ?? [],
+    runners: raw.runners,
+    executor: raw.executor,
+    failOn: raw['fail-on'],
+    fix: { strategy: raw.fix?.strategy, images: raw.fix?.images ?? {} },
+  };
+}
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const schema = JSON.parse(readFileSync(packageFile('schemas/cilint-config.schema.json'), 'utf8')) as object;
+    compiled = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+  }
+  return compiled;
+}
+
+const KNOWN_KEYS: Record<string, string[]> = {
+  '': ['rules', 'ignore', 'runners', 'executor', 'fail-on', 'fix'],
+  '/fix': ['strategy', 'images'],
+  '/fix/images': ['buildah', 'buildkit', 'kaniko'],
+};
+
+function firstError(errors: readonly ErrorObject[]): ErrorObject {
+  return errors.find((e) => e.keyword === 'additionalProperties') ?? errors.find((e) => e.keyword === 'enum') ?? errors[0];
+}
+
+function describeError(e: ErrorObject): string {
+  const where = e.instancePath ? ` in \`${e.instancePath.slice(1).split('/').join('.')}\`` : '';
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const guess = closest(key, KNOWN_KEYS[e.instancePath] ?? []);
+      return `unknown setting \`${key}\`${where}${guess ? `; did you mean \`${guess}\`?` : ''}`;
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.join(', ');
+      return `\`${e.instancePath.slice(1).split('/').join('.')}\` must be one of ${allowed}`;
+    }
+    case 'type':
+      return `\`${e.instancePath.slice(1).split('/').join('.') || 'the configuration'}\` must be ${(e.params as { type: string }).type === 'array' ? 'a list' : `a ${(e.params as { type: string }).type}`}`;
+    default:
+      return `${e.instancePath.slice(1).split('/').join('.') || 'the configuration'} ${e.message ?? 'is invalid'}`;
+  }
+}
+
+/** The span of the value (or, for an unknown key, the key) an ajv error is about. */
+function spanAt(root: Tree, e: ErrorObject): Span | undefined {
+  let node: Tree = root;
+  let span: Span = root.span;
+  const parts = e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (e.keyword === 'additionalProperties') parts.push(String((e.params as { additionalProperty: string }).additionalProperty));
+  for (const [i, part] of parts.entries()) {
+    if (node.kind === 'map') {
+      const entry = (node as TMap).entries.find((x) => x.key === part);
+      if (!entry) return span;
+      const lastUnknownKey = e.keyword === 'additionalProperties' && i === parts.length - 1;
+      span = lastUnknownKey ? entry.keySpan : entry.value.span;
+      node = entry.value;
+    } else if (node.kind === 'seq') {
+      const item = node.items[Number(part)];
+      if (!item) return span;
+      span = item.span;
+      node = item;
+    } else return span;
+  }
+  return span;
+}
