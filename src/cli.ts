@@ -55,12 +55,12 @@ interface LintFlags {
 
 function loadConfig(io: Io, paths: string[], flags: LintFlags): Config {
   if (flags.config === false) return defaultConfig(io.cwd);
-  if (typeof flags.config === 'string') return findConfig(io.cwd, resolvePath(io.cwd, flags.config));
+  if (typeof flags.config === 'string') return findConfig(io.cwd, resolvePath(io.cwd, flags.config), io.cwd);
   const first = flags.stdinFilename ?? paths[0] ?? '.';
   const abs = resolvePath(io.cwd, first);
   // A file starts the search in its folder; a directory (or a --stdin-filename that does not exist) in itself.
   const start = existsSync(abs) && statSync(abs).isDirectory() ? abs : dirname(abs);
-  return findConfig(start);
+  return findConfig(start, undefined, io.cwd);
 }
 
 function lint(io: Io, paths: string[], flags: LintFlags): number {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Executor } from '../docker/hostnames.js';
@@ -39,19 +39,20 @@ export function defaultConfig(baseDir: string): Config {
  * The configuration for a run: `--config FILE` if given, else the first `.cilint.yml`, `.cilint.yaml`
  * or `package.json` with a `cilint` key found walking up from `start`.
  */
-export function findConfig(start: string, explicit?: string): Config {
+export function findConfig(start: string, explicit?: string, cwd = start): Config {
+  const shown = (p: string) => relative(cwd, p) || p;
   if (explicit) {
-    if (!existsSync(explicit)) throw new UsageError(`${explicit}: no such configuration file`);
-    return loadConfigFile(explicit);
+    if (!existsSync(explicit)) throw new UsageError(`${shown(explicit)}: no such configuration file`);
+    return loadConfigFile(explicit, shown(explicit));
   }
   let dir = start;
   for (;;) {
     for (const name of CONFIG_NAMES) {
       const candidate = join(dir, name);
-      if (existsSync(candidate)) return loadConfigFile(candidate);
+      if (existsSync(candidate)) return loadConfigFile(candidate, shown(candidate));
     }
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && packageJsonHasConfig(pkg)) return loadConfigFile(pkg);
+    if (existsSync(pkg) && packageJsonHasConfig(pkg)) return loadConfigFile(pkg, shown(pkg));
     if (existsSync(join(dir, '.git'))) break;
     const parent = dirname(dir);
     if (parent === dir) break;
@@ -69,8 +70,8 @@ function packageJsonHasConfig(path: string): boolean {
   }
 }
 
-export function loadConfigFile(path: string): Config {
-  const abs = resolve(path);
+/** `path` as it is shown in messages (relative to the working directory). */
+export function loadConfigFile(abs: string, path: string = abs): Config {
   let text: string;
   try {
     if (statSync(abs).isDirectory()) throw new UsageError(`${path}: is a directory, not a configuration file`);
@@ -82,6 +83,11 @@ export function loadConfigFile(path: string): Config {
   const file = makeSourceFile(abs, path, text);
   const tree = abs.endsWith('package.json') ? packageJsonTree(file, path) : yamlTree(file, path);
   const data = tree ? (toPlain(tree) as Record<string, unknown> | null) : {};
+  // YAML 1.1 (which cilint reads, as GitLab does) makes a bare `off` the boolean false.
+  const ruleMap = data?.rules;
+  if (ruleMap && typeof ruleMap === 'object' && !Array.isArray(ruleMap)) {
+    for (const [slug, v] of Object.entries(ruleMap)) if (v === false) (ruleMap as Record<string, unknown>)[slug] = 'off';
+  }
   if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
     throw new UsageError(`${path}:1:1: the configuration must be a mapping of settings`);
   }
