@@ -78,7 +78,9 @@ function lint(io: Io, paths: string[], flags: LintFlags): number {
     reportUnusedDisables: flags.reportUnusedDisables,
     stdin: flags.stdin ? { text: io.readStdin?.() ?? '', filename: flags.stdinFilename! } : undefined,
   });
+  for (const note of result.notes) io.stderr(`cilint: ${note}\n`);
   if (result.targets.length === 0) {
+    if (result.notes.length > 0) return EXIT_OK;
     io.stderr(
       `cilint: no CI configuration found in ${paths.length ? paths.join(', ') : '.'} (looked for .gitlab-ci.yml, *.gitlab-ci.yml, and runner configs: *.toml and Helm values*.yaml with a [[runners]] table)\n`,
     );

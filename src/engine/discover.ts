@@ -25,6 +25,8 @@ const FRAGMENT_PATTERN = /\.gitlab-ci\.ya?ml$/;
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 const HELM_VALUES_PATTERN = /^values[\w.-]*\.ya?ml$/;
+/** Names that may hold a configuration cilint reads, depending on their content. */
+const CANDIDATE_PATTERN = /(\.toml|^values[\w.-]*\.ya?ml)$/;
 
 /** What a file is, from its name and (for runner configs) a textual look at its content. */
 export function classify(abs: string): Omit<Target, 'path' | 'explicit'> | undefined {
@@ -49,7 +51,7 @@ function hasRunnersLine(abs: string): boolean {
  * and what `.gitignore` files ignore, and never following symlinked directories, so loops are
  * impossible); files are taken as named.
  */
-export function discover(paths: readonly string[], cwd: string, kind?: FileKind): Target[] {
+export function discover(paths: readonly string[], cwd: string, kind?: FileKind, notes: string[] = []): Target[] {
   const targets = new Map<string, Target>();
   for (const p of paths.length ? paths : ['.']) {
     const abs = resolve(cwd, p);
@@ -68,6 +70,11 @@ export function discover(paths: readonly string[], cwd: string, kind?: FileKind)
       walk(abs, [], targets);
     } else {
       const c = classify(abs);
+      if (!c && !kind && CANDIDATE_PATTERN.test(basename(abs))) {
+        // A hook passes every .toml or values.yaml it sees: one without a [[runners]] table is not ours.
+        notes.push(`${p}: not a runner config (no [[runners]] table); skipped`);
+        continue;
+      }
       if (!c && !kind) {
         throw new UsageError(
           `${p}: cannot tell what kind of configuration this is; pass --kind gitlab (a GitLab CI file) or --kind runner (a GitLab Runner config.toml)`,

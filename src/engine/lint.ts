@@ -33,6 +33,8 @@ export interface LintOptions {
 }
 
 export interface LintResult {
+  /** Things worth a line on stderr (files passed but skipped). */
+  notes: string[];
   findings: Finding[];
   suppressed: SuppressedFinding[];
   model: LintSet;
@@ -43,7 +45,8 @@ export interface LintResult {
 export function lintPaths(opts: LintOptions): LintResult {
   const { config, cwd } = opts;
   const stdinPath = opts.stdin ? resolve(cwd, opts.stdin.filename) : undefined;
-  const discovered = opts.stdin ? stdinTarget(stdinPath!, opts.kind) : discover(opts.paths, cwd, opts.kind);
+  const notes: string[] = [];
+  const discovered = opts.stdin ? stdinTarget(stdinPath!, opts.kind) : discover(opts.paths, cwd, opts.kind, notes);
   const targets = discovered.filter((t) => t.explicit || !isIgnored(t.path, config));
   const overrides = stdinPath ? new Map([[stdinPath, opts.stdin!.text]]) : new Map<string, string>();
   const runnerTargets = targets.filter((t) => t.kind === 'runner');
@@ -58,7 +61,7 @@ export function lintPaths(opts: LintOptions): LintResult {
   const contextFiles = new Set(context.map((t) => t.path));
   const executor = opts.executor ?? config.executor ?? 'docker';
   const all = runRules(model, opts.rules, { executor, config }).filter((f) => !(onlyFiles && contextFiles.has(f.span.file.path)));
-  if (opts.inlineConfig === false) return { findings: all, suppressed: [], model, targets };
+  if (opts.inlineConfig === false) return { notes, findings: all, suppressed: [], model, targets };
   const split = applySuppressions(all);
   let findings = split.findings;
   if (opts.reportUnusedDisables) {
@@ -67,7 +70,7 @@ export function lintPaths(opts: LintOptions): LintResult {
     const known = new Set([...opts.rules.map((r) => r.slug), ...ENGINE_SLUGS]);
     findings = [...findings, ...unusedDirectiveFindings(directives, known)].sort(compareFindings);
   }
-  return { findings, suppressed: split.suppressed, model, targets };
+  return { notes, findings, suppressed: split.suppressed, model, targets };
 }
 
 /** Findings the engine itself reports (not rules). */

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { main } from '../../src/cli.js';
 import { repo, run } from './helpers.js';
 
@@ -180,3 +183,35 @@ describe('--stdin', () => {
   });
 });
 
+
+describe('fitting pre-commit and merge requests', () => {
+  it('skips a passed .toml that is not a runner config with a note, exit 0', () => {
+    const r = run(['pyproject.toml'], repo({ 'pyproject.toml': '[project]\nname = "x"\n' }));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('cilint: pyproject.toml: not a runner config (no [[runners]] table); skipped\n');
+  });
+
+  it('ships a merge-request template that cilint itself reads cleanly', () => {
+    const r = run(['templates/cilint.gitlab-ci.yml', '--format', 'json', '--fail-on', 'info'], fileURLToPath(new URL('../../', import.meta.url)));
+    expect(JSON.parse(r.stdout).findings).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('declares pre-commit hooks whose files pattern matches every kind cilint reads', () => {
+    const hooks = parse(readFileSync(fileURLToPath(new URL('../../.pre-commit-hooks.yaml', import.meta.url)), 'utf8')) as {
+      id: string;
+      entry: string;
+      language: string;
+      files: string;
+    }[];
+    expect(hooks.map((h) => h.id)).toEqual(['cilint', 'cilint-fix']);
+    for (const h of hooks) {
+      expect(h.language).toBe('node');
+      const re = new RegExp(h.files);
+      for (const f of ['.gitlab-ci.yml', 'ci/templates/build.gitlab-ci.yml', 'runner/config.toml', 'charts/values.yaml', 'Jenkinsfile', 'vars/build.groovy']) {
+        expect([f, re.test(f)]).toEqual([f, true]);
+      }
+      for (const f of ['README.md', 'src/app.ts', 'ci/notes.txt']) expect([f, re.test(f)]).toEqual([f, false]);
+    }
+  });
+});
