@@ -1,5 +1,8 @@
 import { defineRule } from '../src/engine/rule.js';
-import { dockerInvocations, scriptSpan } from '../src/docker/job.js';
+import type { CliOption, DockerInvocation } from '../src/docker/docker-cli.js';
+import { dockerInvocations, scriptEditable, scriptSpan } from '../src/docker/job.js';
+import type { Fix } from '../src/engine/rule.js';
+import type { ScriptStep } from '../src/model/pipeline.js';
 
 /**
  * ## What it does
@@ -11,15 +14,30 @@ import { dockerInvocations, scriptSpan } from '../src/docker/job.js';
  *
  * ## How to fix
  * Pipe it in: `echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"`.
+ *
+ * ## Fix safety
+ * Safe: `cilint fix` pipes the same value in with `printf '%s\n' VALUE |` and replaces the option by
+ * `--password-stdin`. Not offered when the command already reads standard input (the right side of a
+ * pipe), runs through a wrapper (`sudo`, `sh -c`), or sits in a quoted YAML scalar whose escapes make
+ * an exact edit impossible.
  */
 export default defineRule({
   slug: 'login-password-arg',
   severity: 'warning',
   summary: 'A registry password passed on the command line of docker login.',
+  fixable: 'safe',
   examples: [
     {
       platform: 'gitlab',
       bad: 'push:\n  image: docker:27\n  script:\n    - docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" $CI_REGISTRY\n',
+      fixed:
+        'push:\n  image: docker:27\n  script:\n    - printf \'%s\\n\' "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin $CI_REGISTRY\n',
+    },
+    {
+      platform: 'gitlab',
+      bad: 'push:\n  script:\n    - |\n      if [ -n "$CI_COMMIT_TAG" ]; then\n        docker login --password=$REGISTRY_TOKEN -u ci registry.example.com\n      fi\n',
+      fixed:
+        'push:\n  script:\n    - |\n      if [ -n "$CI_COMMIT_TAG" ]; then\n        printf \'%s\\n\' $REGISTRY_TOKEN | docker login --password-stdin -u ci registry.example.com\n      fi\n',
     },
     {
       platform: 'gitlab',
@@ -35,8 +53,29 @@ export default defineRule({
         report({
           at: scriptSpan(step, opt.word.start, opt.value ? opt.value.end : opt.word.end),
           message: `\`${invocation.program} login ${opt.name}\` puts the password on the command line, visible in the process list and job logs; pipe it in with --password-stdin.`,
+          fix: passwordStdinFix(step, invocation, opt),
         });
       }
     }
   },
 });
+
+/** At these points a new command may start: the fix puts `printf … |` in front of `docker login`. */
+const COMMAND_START = /(^|[;&({\n]|&&|\|\||\bthen|\bdo|\belse)[ \t]*$/;
+
+function passwordStdinFix(step: ScriptStep, inv: DockerInvocation, opt: CliOption): Fix | undefined {
+  const words = [inv.command.name, ...inv.command.args].filter((w) => w !== undefined);
+  if (!opt.value || !scriptEditable(step) || words.some((w) => w.approximate)) return undefined;
+  const before = step.text.slice(0, inv.command.start);
+  if (!COMMAND_START.test(before) || /(^|[^|])\|[ \t]*$/.test(before)) return undefined;
+  const at = (start: number, end: number) => scriptSpan(step, start, end);
+  const optionEnd = opt.value.end;
+  return {
+    title: 'pipe the password to --password-stdin',
+    applicability: 'safe',
+    edits: [
+      { ...at(inv.command.start, inv.command.start), text: `printf '%s\\n' ${opt.value.text} | ` },
+      { ...at(opt.word.start, optionEnd), text: '--password-stdin' },
+    ],
+  };
+}

@@ -7,6 +7,8 @@ import type { Executor } from './docker/hostnames.js';
 import { defaultConfig, findConfig, type Config } from './engine/config.js';
 import { UsageError, type FileKind } from './engine/discover.js';
 import { lintPaths, type LintResult } from './engine/lint.js';
+import { fixPaths, MAX_PASSES, writeChanges } from './engine/fix.js';
+import { createTwoFilesPatch } from 'diff';
 import { packageJson } from './engine/package-root.js';
 import { resolveFile } from './engine/resolve.js';
 import { ruleDocs } from './engine/rule-docs.js';
@@ -100,6 +102,53 @@ function lint(io: Io, paths: string[], flags: LintFlags): number {
   return result.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_OK;
 }
 
+interface FixFlags extends LintFlags {
+  unsafeFixes?: boolean;
+  dryRun?: boolean;
+  diff?: boolean;
+}
+
+function fix(io: Io, paths: string[], flags: FixFlags): number {
+  const config = loadConfig(io, paths, flags);
+  const result = fixPaths(
+    {
+      paths,
+      cwd: io.cwd,
+      kind: flags.kind,
+      rules: RULES,
+      config,
+      executor: flags.executor,
+      inlineConfig: flags.inlineConfig,
+    },
+    { unsafe: Boolean(flags.unsafeFixes) },
+  );
+  for (const note of result.remaining.notes) io.stderr(`cilint: ${note}\n`);
+  const show = (p: string) => displayPath(p, io.cwd);
+  if (flags.diff) {
+    for (const c of result.changes) io.stdout(createTwoFilesPatch(`a/${show(c.path)}`, `b/${show(c.path)}`, c.before, c.after, '', '', { context: 3 }));
+  }
+  const write = !flags.diff && !flags.dryRun;
+  const outcome = write ? writeChanges(result.changes) : { written: [], failed: [] };
+  if (!flags.diff) {
+    const remaining: ReportInput = { findings: result.remaining.findings, suppressed: result.remaining.suppressed, cwd: io.cwd };
+    if (remaining.findings.length > 0) io.stdout(formatStylish(remaining, { enabled: shouldColor(io.env, io.isTTY) }));
+  }
+  const lines: string[] = [];
+  const verb = write ? 'applied' : 'would apply';
+  lines.push(`${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'} ${verb} in ${result.changes.length} file${result.changes.length === 1 ? '' : 's'}`);
+  for (const s of result.skipped) lines.push(`skipped: ${s.rule} (${s.title}) in ${show(s.file)}: ${s.reason}`);
+  if (result.heldBack.length > 0) {
+    const rules = [...new Set(result.heldBack.map((h) => h.rule))].join(', ');
+    lines.push(`${result.heldBack.length} unsafe fix${result.heldBack.length === 1 ? '' : 'es'} held back (${rules}); apply with --unsafe-fixes`);
+  }
+  for (const rule of result.unconverged) lines.push(`bug: the fixes of ${rule} did not settle after ${MAX_PASSES} passes; please report it`);
+  for (const f of outcome.failed) lines.push(`not written: ${show(f.path)}: ${f.reason}`);
+  io.stderr(lines.map((l) => `cilint: ${l}\n`).join(''));
+  if (outcome.failed.length > 0) return EXIT_USAGE;
+  const threshold = SEVERITY_RANK[flags.failOn ?? config.failOn ?? 'warning'];
+  return result.remaining.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_OK;
+}
+
 function render(io: Io, flags: LintFlags, input: ReportInput, result: LintResult): string {
   switch (flags.format) {
     case 'json':
@@ -136,12 +185,19 @@ function resolve(io: Io, file: string, flags: { format: 'yaml' | 'json' }): numb
 function listRules(io: Io, flags: { format: 'text' | 'json' }): number {
   const docs = ruleDocs();
   if (flags.format === 'json') {
-    io.stdout(JSON.stringify(docs.map(({ slug, severity, summary, platforms }) => ({ slug, severity, summary, platforms, fixable: false })), null, 2) + '\n');
+    io.stdout(JSON.stringify(docs.map(({ slug, severity, summary, platforms }) => ({ slug, severity, summary, platforms, fixable: fixableOf(slug) })), null, 2) + '\n');
     return EXIT_OK;
   }
   const width = Math.max(...docs.map((d) => d.slug.length));
-  for (const d of docs) io.stdout(`${d.slug.padEnd(width)}  ${d.severity.padEnd(7)}  ${d.platforms.join(',').padEnd(13)}  ${d.summary}\n`);
+  for (const d of docs) {
+    const fixable = fixableOf(d.slug);
+    io.stdout(`${d.slug.padEnd(width)}  ${d.severity.padEnd(7)}  ${d.platforms.join(',').padEnd(13)}  ${(fixable ? `fix:${fixable}` : '').padEnd(11)}  ${d.summary}\n`);
+  }
   return EXIT_OK;
+}
+
+function fixableOf(slug: string): string | false {
+  return RULES.find((r) => r.slug === slug)?.fixable ?? false;
 }
 
 function explain(io: Io, slug: string): number {
@@ -191,6 +247,21 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--stdin', 'lint standard input (with --stdin-filename)')
     .option('--stdin-filename <path>', 'the path standard input stands for: picks the file kind and resolves includes')
     .action((paths: string[], flags: LintFlags) => setExit(lint(io, paths, flags)));
+
+  program
+    .command('fix')
+    .description('apply fixes in place, keeping comments and formatting (safe fixes only, unless --unsafe-fixes)')
+    .argument('[paths...]', 'files or directories to fix')
+    .option('--unsafe-fixes', 'also apply fixes that change behaviour or need something outside the file')
+    .option('--dry-run', 'write nothing; say what would be fixed')
+    .option('--diff', 'print a unified diff of the fixes and write nothing')
+    .addOption(new Option('--fail-on <severity>', 'lowest remaining severity that makes the exit code 1 (default: warning)').choices(['error', 'warning', 'info']))
+    .addOption(new Option('--kind <kind>', 'read the named files as this kind of configuration, whatever their names').choices(['gitlab', 'runner']))
+    .addOption(new Option('--executor <executor>', 'the runner executor to assume when no runner config is linted (default: docker)').choices(['docker', 'kubernetes']))
+    .option('-c, --config <file>', 'use this configuration file instead of searching for .cilint.yml')
+    .option('--no-config', 'use no configuration file')
+    .option('--no-inline-config', 'ignore cilint-disable comments')
+    .action((paths: string[], flags: FixFlags) => setExit(fix(io, paths, flags)));
 
   program
     .command('resolve')

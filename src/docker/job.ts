@@ -93,3 +93,11 @@ export function scriptSpan(step: ScriptStep, start: number, end: number): Span {
   const e = Math.max(s, sourceOffsetOf(step.scalar, end));
   return { file, start: s, end: e };
 }
+
+/**
+ * Whether edits inside a script step can be placed exactly: plain and literal-block scalars hold the
+ * shell text as written; quoted and folded ones transform it (escapes, folding).
+ */
+export function scriptEditable(step: ScriptStep): boolean {
+  return step.scalar.style === 'plain' || step.scalar.style === 'literal';
+}

@@ -14,7 +14,7 @@ import type { Config } from './config.js';
 import { classify, discover, projectRoot, UsageError, type FileKind, type Target } from './discover.js';
 import { allDirectives, applySuppressions, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
 import { decodeText, describeFsError, FsHost } from './fs-host.js';
-import { MemoryHost } from './memory-host.js';
+import { MEMORY_ROOT, MemoryHost } from './memory-host.js';
 import type { Finding, LintSet, Rule, RuleContext } from './rule.js';
 
 export interface LintOptions {
@@ -30,6 +30,8 @@ export interface LintOptions {
   reportUnusedDisables?: boolean;
   /** Text read from standard input, linted as if it were the file at `filename`. */
   stdin?: { text: string; filename: string };
+  /** Absolute path → text that replaces the file's content (the fixer's work in progress). */
+  overrides?: ReadonlyMap<string, string>;
 }
 
 export interface LintResult {
@@ -48,7 +50,8 @@ export function lintPaths(opts: LintOptions): LintResult {
   const notes: string[] = [];
   const discovered = opts.stdin ? stdinTarget(stdinPath!, opts.kind) : discover(opts.paths, cwd, opts.kind, notes);
   const targets = discovered.filter((t) => t.explicit || !isIgnored(t.path, config));
-  const overrides = stdinPath ? new Map([[stdinPath, opts.stdin!.text]]) : new Map<string, string>();
+  const overrides = new Map(opts.overrides ?? []);
+  if (stdinPath) overrides.set(stdinPath, opts.stdin!.text);
   const runnerTargets = targets.filter((t) => t.kind === 'runner');
   // Files named one by one (a pre-commit hook) are linted exactly; the runner configs the config file
   // maps to them are still read, so that cross-file rules see them, but are not reported on.
@@ -171,8 +174,13 @@ function loadRunnerConfig(t: Target, cwd: string, overrides: ReadonlyMap<string,
  * Lints an in-memory repository: `.gitlab-ci.yml` files (and `*.gitlab-ci.yml`) are pipelines, `*.toml`
  * files are runner configs, everything else is there to be included. Rule examples and tests use it.
  */
-export function lintFiles(files: Readonly<Record<string, string>>, rules: readonly Rule[], executor: Executor = 'docker'): Finding[] {
-  const host = new MemoryHost(files);
+export function lintFiles(
+  files: Readonly<Record<string, string>>,
+  rules: readonly Rule[],
+  executor: Executor = 'docker',
+  overrides: ReadonlyMap<string, string> = new Map(),
+): Finding[] {
+  const host = new MemoryHost(files, MEMORY_ROOT, overrides);
   const names = Object.keys(files);
   const pipelines = names.filter((n) => /(^|\/)(\.gitlab-ci|[^/]+\.gitlab-ci)\.ya?ml$/.test(n));
   const runnerConfigs = names
@@ -230,12 +238,12 @@ export function runRules(model: LintSet, rules: readonly Rule[], settings: RunSe
       runners,
       runnersFor,
       executorFor,
-      report: ({ at, message, severity }) => {
+      report: ({ at, message, severity, fix }) => {
         // A value written once (a template, an include, an anchor) is reported once, however many jobs use it.
         const key = `${rule.slug}\0${spanKey(at)}`;
         if (seen.has(key)) return;
         seen.add(key);
-        findings.push({ rule: rule.slug, severity: setting ?? severity ?? rule.severity, message, span: at });
+        findings.push({ rule: rule.slug, severity: setting ?? severity ?? rule.severity, message, span: at, ...(fix ? { fix } : {}) });
       },
     };
     rule.check(ctx);

@@ -2,17 +2,22 @@ import picomatch from 'picomatch';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
 import { normalizeRelPath, type FileHost, type ReadError } from '../parsers/host.js';
 
+export const MEMORY_ROOT = '/memory';
+
 /** A repository held in memory: rule examples, tests, and text read from standard input. */
 export class MemoryHost implements FileHost {
   private readonly files = new Map<string, SourceFile>();
 
+  /** `overrides`: absolute path (`<root>/<rel>`) → text that replaces a file's content. */
   constructor(
     contents: Readonly<Record<string, string>>,
-    private readonly root = '/memory',
+    private readonly root = MEMORY_ROOT,
+    overrides: ReadonlyMap<string, string> = new Map(),
   ) {
     for (const [rel, text] of Object.entries(contents)) {
       const norm = normalizeRelPath(rel) ?? rel;
-      this.files.set(norm, makeSourceFile(`${root}/${norm}`, norm, text));
+      const abs = `${root}/${norm}`;
+      this.files.set(norm, makeSourceFile(abs, norm, overrides.get(abs) ?? text));
     }
   }
 

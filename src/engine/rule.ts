@@ -1,5 +1,6 @@
 import type { Job, ModelIssue, Pipeline } from '../model/pipeline.js';
 import type { Runner, RunnerConfig } from '../model/runner.js';
+import type { SourceFile } from '../model/source.js';
 import type { Span } from '../model/span.js';
 import type { Executor } from '../docker/hostnames.js';
 
@@ -7,11 +8,34 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
+/** A text edit: replace `[start, end)` of a file's text (BOM excluded) by `text`. */
+export interface Edit {
+  readonly file: SourceFile;
+  readonly start: number;
+  readonly end: number;
+  /** Written with `\n` line breaks; the fixer converts them to the file's own. */
+  readonly text: string;
+}
+
+/**
+ * `safe`: does only what the finding asks, applied by plain `cilint fix`; `unsafe`: changes behaviour
+ * or needs something outside the file, applied only with `--unsafe-fixes`.
+ */
+export type Applicability = 'safe' | 'unsafe';
+
+export interface Fix {
+  readonly title: string;
+  readonly applicability: Applicability;
+  /** Edits over the original text of one or more files, applied all together or not at all. */
+  readonly edits: readonly Edit[];
+}
+
 export interface Finding {
   readonly rule: string;
   readonly severity: Severity;
   readonly message: string;
   readonly span: Span;
+  readonly fix?: Fix;
 }
 
 export interface Report {
@@ -20,6 +44,7 @@ export interface Report {
   message: string;
   /** Overrides the rule's severity for this finding, when its context makes it worse (or milder). */
   severity?: Severity;
+  fix?: Fix;
 }
 
 /** Everything linted together in one run. */
@@ -53,6 +78,8 @@ export interface RuleExample {
   readonly platform: 'gitlab' | 'runner';
   readonly bad?: string;
   readonly good?: string;
+  /** What `cilint fix` (with unsafe fixes) makes of `bad`; it must then lint clean for this rule. */
+  readonly fixed?: string;
   readonly files?: Readonly<Record<string, string>>;
 }
 
@@ -62,6 +89,8 @@ export interface Rule {
   /** One sentence: what the rule finds (the doc comment says the rest). */
   readonly summary: string;
   readonly examples: readonly RuleExample[];
+  /** Whether some findings of the rule carry a fix (shown by `cilint rules`). */
+  readonly fixable?: Applicability;
   check(ctx: RuleContext): void;
 }
 

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { RULES } from '../../rules/index.js';
 import { lintFiles } from '../../src/engine/lint.js';
 import type { RuleExample } from '../../src/engine/rule.js';
+import { fixLoop } from '../../src/engine/fix.js';
+import { MEMORY_ROOT } from '../../src/engine/memory-host.js';
 
 const rulesDir = fileURLToPath(new URL('../../rules/', import.meta.url));
 
@@ -39,6 +41,20 @@ describe.each(cases)('$slug example $i', ({ slug, example }) => {
       const hits = lintExample(example, example.bad!).filter((f) => f.rule === slug);
       expect(hits.length).toBeGreaterThan(0);
       for (const f of hits) expect(f.span.end).toBeGreaterThanOrEqual(f.span.start);
+    });
+  }
+  if (example.fixed !== undefined) {
+    it('is fixed to exactly the expected text, which then lints clean for this rule', () => {
+      const main = MAIN_FILE[example.platform];
+      const files = { ...example.files, [main]: example.bad! };
+      const result = fixLoop((overrides) => ({ findings: lintFiles(files, RULES, 'docker', overrides) }), { unsafe: true });
+      const fixedMain = result.changes.find((c) => c.path === `${MEMORY_ROOT}/${main}`)?.after;
+      expect(fixedMain).toBe(example.fixed);
+      expect(result.unconverged).toEqual([]);
+      expect(result.remaining.findings.filter((f) => f.rule === slug).map((f) => f.message)).toEqual([]);
+      // Fixing the fixed text changes nothing: fix(fix(x)) == fix(x).
+      const again = fixLoop((o) => ({ findings: lintFiles({ ...example.files, [main]: example.fixed! }, RULES, 'docker', o) }), { unsafe: true });
+      expect(again.changes.filter((c) => c.path === `${MEMORY_ROOT}/${main}`)).toEqual([]);
     });
   }
   if (example.good !== undefined) {

@@ -1,0 +1,189 @@
+import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { loadYaml } from '../parsers/yaml/load.js';
+import { loadToml } from '../parsers/toml/load.js';
+import { makeSourceFile, type SourceFile } from '../model/source.js';
+import { lintPaths, type LintOptions, type LintResult } from './lint.js';
+import type { Edit, Finding, Fix } from './rule.js';
+
+/** ESLint's and ruff's limit: a fix loop that has not settled by then is a bug in some rule. */
+export const MAX_PASSES = 10;
+
+export interface FixOptions {
+  /** Apply unsafe fixes too (`--unsafe-fixes`). */
+  unsafe: boolean;
+}
+
+export interface FixOutcome {
+  rule: string;
+  title: string;
+  /** Where the finding was reported. */
+  file: string;
+}
+
+export interface FileChange {
+  path: string;
+  /** The file's bytes as text before and after, BOM included. */
+  before: string;
+  after: string;
+}
+
+export interface FixResult<R extends { findings: Finding[] } = LintResult> {
+  applied: FixOutcome[];
+  /** Fixes that could not be applied, with the reason. */
+  skipped: (FixOutcome & { reason: string })[];
+  /** Unsafe fixes not applied because `--unsafe-fixes` was not given. */
+  heldBack: FixOutcome[];
+  /** Rules whose fixes did not settle within MAX_PASSES: a bug to report. */
+  unconverged: string[];
+  changes: FileChange[];
+  /** The lint result after the last pass: what is left. */
+  remaining: R;
+}
+
+/**
+ * The fix loop: lint, take the applicable fixes, apply those whose edits do not overlap (the others
+ * wait for the next pass), check that every changed file still parses (else roll that file back),
+ * re-lint, until nothing changes or MAX_PASSES. Works in memory; `writeChanges` puts it on disk.
+ */
+export function fixPaths(lint: LintOptions, opts: FixOptions): FixResult {
+  return fixLoop((overrides) => lintPaths({ ...lint, overrides }), opts, lint.overrides);
+}
+
+/** The loop itself, over any way of linting with texts replaced (tests and rule examples lint in memory). */
+export function fixLoop<R extends { findings: Finding[] }>(
+  lintWith: (overrides: ReadonlyMap<string, string>) => R,
+  opts: FixOptions,
+  initial: ReadonlyMap<string, string> = new Map(),
+): FixResult<R> {
+  const texts = new Map<string, string>(initial);
+  const originals = new Map<string, SourceFile>();
+  const applied: FixOutcome[] = [];
+  const skipped: (FixOutcome & { reason: string })[] = [];
+  const blocked = new Set<string>();
+  let heldBack: FixOutcome[] = [];
+  let result = lintWith(texts);
+  let pass = 0;
+  for (; pass < MAX_PASSES; pass++) {
+    const candidates = result.findings.filter(
+      (f): f is Finding & { fix: Fix } => f.fix !== undefined && !blocked.has(fixKey(f)) && (opts.unsafe || f.fix.applicability === 'safe'),
+    );
+    if (pass === 0) heldBack = result.findings.filter((f) => f.fix && !opts.unsafe && f.fix.applicability === 'unsafe').map(outcome);
+    if (candidates.length === 0) break;
+    let accepted = acceptNonOverlapping(candidates);
+    // A file whose fixed text would not parse is left as it was, with every fix touching it.
+    for (;;) {
+      const next = textsAfter(accepted);
+      const broken = [...next].filter(([file, text]) => parseProblem(file, text) !== undefined).map(([file]) => file);
+      if (broken.length === 0) {
+        for (const [file, text] of next) {
+          if (!originals.has(file.path)) originals.set(file.path, file);
+          texts.set(file.path, text);
+        }
+        break;
+      }
+      const bad = accepted.filter((f) => f.fix.edits.some((e) => broken.includes(e.file)));
+      for (const f of bad) {
+        blocked.add(fixKey(f));
+        skipped.push({ ...outcome(f), reason: "its output did not parse, so it was not applied (a bug in the rule's fix)" });
+      }
+      accepted = accepted.filter((f) => !bad.includes(f));
+    }
+    for (const f of accepted) applied.push(outcome(f));
+    const progressed = accepted.length > 0;
+    result = lintWith(texts);
+    if (!progressed) break;
+  }
+  const pending = result.findings.filter((f) => f.fix && !blocked.has(fixKey(f)) && (opts.unsafe || f.fix.applicability === 'safe'));
+  const unconverged = pass >= MAX_PASSES ? [...new Set(pending.map((f) => f.rule))] : [];
+  for (const f of result.findings) {
+    if (f.fix && !opts.unsafe && f.fix.applicability === 'unsafe' && !heldBack.some((h) => h.rule === f.rule && h.file === f.span.file.path)) {
+      heldBack.push(outcome(f));
+    }
+  }
+  const changes: FileChange[] = [];
+  for (const [path, original] of originals) {
+    const after = texts.get(path);
+    if (after === undefined || after === original.text) continue;
+    const bom = original.hasBom ? '\ufeff' : '';
+    changes.push({ path, before: bom + original.text, after: bom + after });
+  }
+  return { applied, skipped, heldBack, unconverged, changes, remaining: result };
+}
+
+function outcome(f: Finding): FixOutcome {
+  return { rule: f.rule, title: f.fix?.title ?? '', file: f.span.file.path };
+}
+
+function fixKey(f: Finding): string {
+  return `${f.rule}\0${f.span.file.path}\0${f.fix?.title}`;
+}
+
+/** Each file's text with the edits of `fixes` applied. */
+function textsAfter(fixes: readonly (Finding & { fix: Fix })[]): Map<SourceFile, string> {
+  const byFile = new Map<SourceFile, Edit[]>();
+  for (const f of fixes) for (const e of f.fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  return new Map([...byFile].map(([file, edits]) => [file, applyEdits(file.text, edits)]));
+}
+
+/** In source order, the fixes whose edits overlap no edit already taken (ESLint's rule). */
+function acceptNonOverlapping<F extends Finding & { fix: Fix }>(fixes: readonly F[]): F[] {
+  const first = (f: F) => Math.min(...f.fix.edits.map((e) => e.start));
+  const taken = new Map<string, { start: number; end: number }[]>();
+  const out: F[] = [];
+  for (const f of [...fixes].sort((a, b) => first(a) - first(b))) {
+    const clash = f.fix.edits.some((e) =>
+      (taken.get(e.file.path) ?? []).some((r) => e.start < r.end && r.start < e.end || (e.start === e.end && e.start === r.start)),
+    );
+    if (clash) continue;
+    for (const e of f.fix.edits) taken.set(e.file.path, [...(taken.get(e.file.path) ?? []), { start: e.start, end: e.end }]);
+    out.push(f);
+  }
+  return out;
+}
+
+/** Applies edits (non-overlapping) to a text, writing line breaks as the text already does. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
+    const insert = eol === '\n' ? e.text : e.text.replace(/\r?\n/g, eol);
+    out = out.slice(0, e.start) + insert + out.slice(e.end);
+  }
+  return out;
+}
+
+/** Why a fixed text would not parse as its kind of file, or undefined when it does. */
+function parseProblem(file: SourceFile, text: string): string | undefined {
+  const probe = makeSourceFile(file.path, file.relPath, text);
+  if (/\.toml$/i.test(file.path)) return loadToml(probe, text).error?.message;
+  return loadYaml(probe).problems.find((p) => p.kind === 'parse-error')?.message;
+}
+
+/**
+ * Writes each changed file atomically: a temporary file in the same folder with the original's mode,
+ * then a rename over it. A file that cannot be written is reported and left untouched.
+ */
+export function writeChanges(changes: readonly FileChange[]): { written: string[]; failed: { path: string; reason: string }[] } {
+  const written: string[] = [];
+  const failed: { path: string; reason: string }[] = [];
+  for (const c of changes) {
+    const tmp = join(dirname(c.path), `.${basename(c.path)}.cilint-${process.pid}.tmp`);
+    try {
+      const mode = statSync(c.path).mode & 0o7777;
+      if ((mode & 0o222) === 0) throw new Error('the file is read-only');
+      writeFileSync(tmp, c.after, { mode });
+      chmodSync(tmp, mode);
+      renameSync(tmp, c.path);
+      written.push(c.path);
+    } catch (e) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // Nothing was created.
+      }
+      failed.push({ path: c.path, reason: e instanceof Error ? e.message.replace(/^E[A-Z]+: /, '') : String(e) });
+    }
+  }
+  return { written, failed };
+}

@@ -1,0 +1,77 @@
+import { chmodSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { repo, run } from './helpers.js';
+
+const LOGIN = 'push:\n  image: docker:27\n  script:\n    - docker login -u ci -p "$CI_REGISTRY_PASSWORD" $CI_REGISTRY  # keep this comment\n    - docker push app\n';
+const LOGIN_FIXED =
+  'push:\n  image: docker:27\n  script:\n    - printf \'%s\\n\' "$CI_REGISTRY_PASSWORD" | docker login -u ci --password-stdin $CI_REGISTRY  # keep this comment\n    - docker push app\n';
+
+describe('cilint fix', () => {
+  it('applies safe fixes in place, keeping comments, and reports what it did', () => {
+    const dir = repo({ '.gitlab-ci.yml': LOGIN });
+    const r = run(['fix'], dir);
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(LOGIN_FIXED);
+    expect(r.stderr).toContain('cilint: 1 fix applied in 1 file\n');
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('keeps CRLF line endings, a BOM and the file mode', () => {
+    const crlf = '\ufeff' + LOGIN.replace(/\n/g, '\r\n');
+    const dir = repo({ '.gitlab-ci.yml': crlf });
+    chmodSync(join(dir, '.gitlab-ci.yml'), 0o640);
+    run(['fix'], dir);
+    const out = readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8');
+    expect(out).toBe('\ufeff' + LOGIN_FIXED.replace(/\n/g, '\r\n'));
+    expect(statSync(join(dir, '.gitlab-ci.yml')).mode & 0o777).toBe(0o640);
+  });
+
+  it('leaves a file with nothing to fix unwritten (mtime unchanged)', () => {
+    const dir = repo({ '.gitlab-ci.yml': 'test:\n  image: node:20\n  script: npm test\n' });
+    const file = join(dir, '.gitlab-ci.yml');
+    utimesSync(file, new Date(2001, 1, 1), new Date(2001, 1, 1));
+    const before = statSync(file).mtimeMs;
+    const r = run(['fix'], dir);
+    expect(r.code).toBe(0);
+    expect(statSync(file).mtimeMs).toBe(before);
+    expect(r.stderr).toContain('0 fixes applied in 0 files');
+  });
+
+  it('prints a unified diff and writes nothing with --diff; --dry-run writes nothing either', () => {
+    const dir = repo({ '.gitlab-ci.yml': LOGIN });
+    const r = run(['fix', '--diff'], dir);
+    expect(r.stdout).toContain('--- a/.gitlab-ci.yml');
+    expect(r.stdout).toContain('+++ b/.gitlab-ci.yml');
+    expect(r.stdout).toContain('-    - docker login -u ci -p "$CI_REGISTRY_PASSWORD" $CI_REGISTRY  # keep this comment');
+    expect(r.stdout).toContain('+    - printf \'%s\\n\' "$CI_REGISTRY_PASSWORD" | docker login -u ci --password-stdin $CI_REGISTRY  # keep this comment');
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(LOGIN);
+    const dry = run(['fix', '--dry-run'], dir);
+    expect(dry.stderr).toContain('1 fix would apply in 1 file');
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(LOGIN);
+  });
+
+  it('exits 1 when findings at or above --fail-on remain after fixing', () => {
+    const dir = repo({ '.gitlab-ci.yml': LOGIN.replace('image: docker:27', 'image: docker:27\n  services: [docker:27-dind]') });
+    const r = run(['fix'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('privileged-dind');
+    expect(r.stdout).not.toContain('login-password-arg');
+  });
+
+  it('reports a read-only file instead of half-writing it', () => {
+    const dir = repo({ '.gitlab-ci.yml': LOGIN });
+    chmodSync(join(dir, '.gitlab-ci.yml'), 0o444);
+    const r = run(['fix'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not written: .gitlab-ci.yml: the file is read-only');
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(LOGIN);
+  });
+
+  it('does not offer the fix where an exact edit is impossible (quoted scalar, pipe, wrapper)', () => {
+    const text = 'a:\n  script:\n    - "docker login -p \\"$P\\" r"\n    - cat pw | docker login -p x r\n    - sudo docker login -p "$P" r\n';
+    const dir = repo({ '.gitlab-ci.yml': text });
+    const r = run(['fix'], dir);
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(text);
+    expect(r.stderr).toContain('0 fixes applied');
+  });
+});
