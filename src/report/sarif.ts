@@ -1,7 +1,8 @@
-import type { Finding, Severity } from '../engine/rule.js';
+import type { Edit, Finding, Fix, Severity } from '../engine/rule.js';
+import { positionAt } from '../model/source.js';
 import { docSection, type RuleDoc } from '../engine/rule-docs.js';
 import { fingerprints } from './fingerprint.js';
-import { locate } from './location.js';
+import { displayPath, locate } from './location.js';
 import type { ReportInput } from './summary.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
@@ -55,6 +56,7 @@ export function formatSarif(input: ReportInput, tool: SarifTool): string {
       partialFingerprints: { 'cilintFingerprint/v1': prints[i] },
     };
     if (index.has(f.rule)) result.ruleIndex = index.get(f.rule);
+    if (f.fix && !suppressed) result.fixes = [sarifFix(f.fix, input.cwd)];
     if (suppressed) {
       const reason = (f as Finding & { reason?: string }).reason;
       result.suppressions = [{ kind: 'inSource', ...(reason ? { justification: reason } : {}) }];
@@ -93,6 +95,26 @@ export function formatSarif(input: ReportInput, tool: SarifTool): string {
     ],
   };
   return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+/** A fix as SARIF replacements: each edit's deleted region and inserted text, per file. */
+function sarifFix(fix: Fix, cwd: string): Record<string, unknown> {
+  const byFile = new Map<string, Edit[]>();
+  for (const e of fix.edits) byFile.set(e.file.path, [...(byFile.get(e.file.path) ?? []), e]);
+  return {
+    description: { text: sentence(fix.title) },
+    artifactChanges: [...byFile.values()].map((edits) => ({
+      artifactLocation: { uri: encodeURI(displayPath(edits[0].file.path, cwd)), uriBaseId: 'SRCROOT' },
+      replacements: edits.map((e) => {
+        const start = positionAt(e.file, e.start);
+        const end = positionAt(e.file, e.end);
+        return {
+          deletedRegion: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column },
+          insertedContent: { text: e.text },
+        };
+      }),
+    })),
+  };
 }
 
 function pathToUri(dir: string): string {

@@ -98,6 +98,11 @@ describe('sarif', () => {
       artifactLocation: { uri: '.gitlab-ci.yml' },
       region: { startLine: 2, startColumn: 23 },
     });
+    const login = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'login-password-arg');
+    expect(login.fixes[0].artifactChanges[0].replacements).toEqual([
+      { deletedRegion: { startLine: 8, startColumn: 7, endLine: 8, endColumn: 7 }, insertedContent: { text: 'printf \'%s\\n\' "$PASS" | ' } },
+      { deletedRegion: { startLine: 8, startColumn: 25, endLine: 8, endColumn: 35 }, insertedContent: { text: '--password-stdin' } },
+    ]);
     const suppressed = log.runs[0].results.filter((x: { suppressions?: unknown[] }) => x.suppressions);
     expect(suppressed).toHaveLength(1);
     expect(suppressed[0].suppressions[0]).toEqual({ kind: 'inSource', justification: 'demo only' });
