@@ -2,6 +2,7 @@ import { defineRule } from '../src/engine/rule.js';
 import { dindServices, jobDockerHost, tlsOn } from '../src/docker/job.js';
 import { sharesCertsVolume, where } from '../src/docker/runner.js';
 import { isDockerExecutor, isKubernetes, runnerLabel, type Runner } from '../src/model/runner.js';
+import type { Fix } from '../src/engine/rule.js';
 import type { Job } from '../src/model/pipeline.js';
 
 /**
@@ -20,16 +21,33 @@ import type { Job } from '../src/model/pipeline.js';
  * [runners.docker]
  *   volumes = ["/cache", "/certs/client"]
  * ```
+ *
+ * ## Fix safety
+ * Safe: `cilint fix` adds `"/certs/client"` to the Docker executor's `volumes` (or adds the key under
+ * `[runners.docker]`). Kubernetes runners and runner configs inside Helm values are left to you.
  */
 export default defineRule({
   slug: 'certs-volume-missing',
   severity: 'error',
   summary: 'A runner runs TLS dind jobs without sharing /certs/client.',
+  fixable: 'safe',
   examples: [
     {
       platform: 'gitlab',
       bad: 'variables:\n  DOCKER_TLS_CERTDIR: /certs\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker build .\n',
       files: { 'config.toml': '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n    volumes = ["/cache"]\n' },
+    },
+    {
+      platform: 'runner',
+      bad: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n    volumes = [\n      "/cache",\n    ]\n',
+      fixed: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n    volumes = [\n      "/cache", "/certs/client",\n    ]\n',
+      files: { '.gitlab-ci.yml': 'variables:\n  DOCKER_TLS_CERTDIR: /certs\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker build .\n' },
+    },
+    {
+      platform: 'runner',
+      bad: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n',
+      fixed: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    volumes = ["/certs/client"]\n    privileged = true\n',
+      files: { '.gitlab-ci.yml': 'variables:\n  DOCKER_TLS_CERTDIR: /certs\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker build .\n' },
     },
     {
       platform: 'gitlab',
@@ -53,8 +71,31 @@ export default defineRule({
         : 'add "/certs/client" to volumes';
       report({
         at,
+        fix: isKubernetes(r) ? undefined : certsVolumeFix(r),
         message: `${runnerLabel(r)} runs Docker-in-Docker jobs with TLS on (such as \`${job.name}\`, ${where(job.nameSpan, at)}) but does not share /certs/client, so the job never gets the daemon's client certificates; ${fix}.`,
       });
     }
   },
 });
+
+/** Adds "/certs/client" to `[runners.docker] volumes`, or the key itself under the table header. */
+function certsVolumeFix(r: Runner): Fix | undefined {
+  const docker = r.docker;
+  if (!docker || /\.ya?ml$/i.test(docker.span.file.path)) return undefined;
+  const file = docker.span.file;
+  const vols = docker.volumes;
+  if (vols) {
+    const last = vols.items.at(-1);
+    const at = last ? last.span.end : vols.valueSpan.start + 1;
+    return { title: 'share /certs/client', applicability: 'safe', edits: [{ file, start: at, end: at, text: last ? ', "/certs/client"' : '"/certs/client"' }] };
+  }
+  const lineEnd = file.text.indexOf('\n', docker.span.end);
+  if (lineEnd === -1) return undefined;
+  const headerLineStart = file.text.lastIndexOf('\n', docker.span.start) + 1;
+  const indent = file.text.slice(headerLineStart, docker.span.start).replace(/[^ \t]/g, '');
+  return {
+    title: 'share /certs/client',
+    applicability: 'safe',
+    edits: [{ file, start: lineEnd + 1, end: lineEnd + 1, text: `${indent}  volumes = ["/certs/client"]\n` }],
+  };
+}

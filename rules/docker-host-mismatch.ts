@@ -2,6 +2,8 @@ import { defineRule } from '../src/engine/rule.js';
 import { effectivePort } from '../src/docker/docker-host.js';
 import { dindServices, jobDockerHost, jobServiceHostnames, tlsOn } from '../src/docker/job.js';
 import { serviceHostnames } from '../src/docker/hostnames.js';
+import type { Fix } from '../src/engine/rule.js';
+import { spanText, type Span } from '../src/model/span.js';
 
 /**
  * ## What it does
@@ -22,15 +24,21 @@ import { serviceHostnames } from '../src/docker/hostnames.js';
  * Use `tcp://docker:2376` with TLS (or leave `DOCKER_HOST` unset and let the image pick), give the
  * service `alias: docker` when its image comes through a proxy or mirror, and add
  * `DOCKER_TLS_SAN: DNS:<alias>` when you reach it under another alias.
+ *
+ * ## Fix safety
+ * Safe: with TLS on, `cilint fix` turns port 2375 into 2376 where the value is written. Other
+ * mismatches need a choice (an alias, a SAN, TLS on) and are left to you.
  */
 export default defineRule({
   slug: 'docker-host-mismatch',
   severity: 'error',
   summary: 'DOCKER_HOST names a host or port the job\'s dind service does not serve.',
+  fixable: 'safe',
   examples: [
     {
       platform: 'gitlab',
       bad: 'variables:\n  DOCKER_TLS_CERTDIR: "/certs"\n  DOCKER_HOST: tcp://docker:2375\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker info\n',
+      fixed: 'variables:\n  DOCKER_TLS_CERTDIR: "/certs"\n  DOCKER_HOST: tcp://docker:2376\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker info\n',
     },
     {
       platform: 'gitlab',
@@ -80,6 +88,7 @@ export default defineRule({
         report({
           at,
           message: 'DOCKER_HOST uses port 2375, but TLS is on (DOCKER_TLS_CERTDIR is unset or non-empty), so the daemon listens on 2376 only; use port 2376.',
+          fix: portFix(at, 2375, 2376),
         });
       } else if (!tls && port === 2376) {
         report({
@@ -95,6 +104,16 @@ export default defineRule({
     }
   },
 });
+
+/** Replaces the port as written in the DOCKER_HOST value (plain or quoted scalar, no escapes in a URL). */
+function portFix(at: Span, from: number, to: number): Fix | undefined {
+  const text = spanText(at);
+  const matches = [...text.matchAll(new RegExp(`:(${from})(?=/|"|'|$|\\s)`, 'g'))];
+  const m = matches.at(-1);
+  if (!m || text.startsWith('|') || text.startsWith('>')) return undefined;
+  const start = at.start + m.index + 1;
+  return { title: `use port ${to}`, applicability: 'safe', edits: [{ file: at.file, start, end: start + String(from).length, text: String(to) }] };
+}
 
 /** `DOCKER_TLS_SAN` lists extra names as `DNS:name` (or `IP:addr`), separated by spaces or commas. */
 function sanNames(value: string | undefined): Set<string> {

@@ -16,6 +16,8 @@ export interface RunnerConfig {
 export interface LocatedList {
   /** The key (`volumes = ...`), where a finding about the whole list points. */
   readonly span: Span;
+  /** The array itself, `[` to `]`. */
+  readonly valueSpan: Span;
   readonly items: readonly Located<string>[];
 }
 

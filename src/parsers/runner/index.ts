@@ -128,5 +128,5 @@ function list(m: TMap, key: string): LocatedList | undefined {
     .map(asScalar)
     .filter((s) => s !== undefined && typeof s.value === 'string')
     .map((s) => ({ value: s!.text, span: s!.span }));
-  return { span: entry.keySpan, items };
+  return { span: entry.keySpan, valueSpan: seq.span, items };
 }
