@@ -31,8 +31,12 @@ Map check(String path) {
             return [file: path, ok: false, line: cause.line, column: cause.startColumn,
                     message: cause.originalMessage]
         }
-        def message = first instanceof ExceptionMessage ? first.cause.toString() : e.message
-        return [file: path, ok: false, line: null, column: null, message: message]
+        // Errors outside the grammar (a malformed unicode escape, found by the reader) carry their position in the text.
+        def message = first instanceof ExceptionMessage ? first.cause.message : e.message
+        def position = message =~ /line: (\d+) col:(\d+)/
+        def line = position.find() ? position.group(1) as int : null
+        def column = line != null ? position.group(2) as int : null
+        return [file: path, ok: false, line: line, column: column, message: message]
     }
 }
 
