@@ -16,6 +16,7 @@ import parseError from './parse-error.js';
 import privilegedDind from './privileged-dind.js';
 import privilegedRunner from './privileged-runner.js';
 import runnerSchema from './runner-schema.js';
+import schema from './schema.js';
 import socketMount from './socket-mount.js';
 import socketWithDind from './socket-with-dind.js';
 import tlsDisabled from './tls-disabled.js';
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   privilegedDind,
   privilegedRunner,
   runnerSchema,
+  schema,
   socketMount,
   socketWithDind,
   tlsDisabled,

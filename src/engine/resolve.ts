@@ -7,7 +7,7 @@ import { displayPath } from '../report/location.js';
 import { projectRoot, UsageError } from './discover.js';
 import { FsHost } from './fs-host.js';
 
-const ERROR_KINDS = new Set(['parse-error', 'include-error', 'bad-reference']);
+const ERROR_KINDS = new Set(['parse-error', 'include-error', 'bad-reference', 'schema']);
 
 export interface ResolveProblem {
   /** `path:line:col: level message [kind]`, for stderr. */

@@ -11,7 +11,7 @@ export type Platform = 'gitlab';
 
 /** Something a parser noticed that is not a Docker hazard but the user must hear about. */
 export interface ModelIssue {
-  kind: 'parse-error' | 'duplicate-key' | 'include-unresolved' | 'include-error' | 'bad-reference' | 'runner-schema';
+  kind: 'parse-error' | 'duplicate-key' | 'include-unresolved' | 'include-error' | 'bad-reference' | 'runner-schema' | 'schema';
   span: Span;
   message: string;
 }

@@ -17,6 +17,15 @@ export interface IncludeResult {
   aliasTargets: Set<Tree>;
   /** Repository-relative paths of the files this pipeline includes (for discovery). */
   included: Set<string>;
+  /** Each file read, with its documents as written (before includes are merged), for the schema check. */
+  documents: FileDocuments[];
+}
+
+/** A file's header document (`spec:` before `---`), when it has one, and its configuration document. */
+export interface FileDocuments {
+  file: SourceFile;
+  header: TMap | undefined;
+  config: Tree | undefined;
 }
 
 interface IncludeItem {
@@ -37,6 +46,7 @@ export function loadWithIncludes(rootRel: string, host: FileHost): IncludeResult
     issues: [],
     aliasTargets: new Set(),
     included: new Set(),
+    documents: [],
   };
   const counter = { count: 0 };
   const read = host.read(rootRel);
@@ -63,6 +73,8 @@ function loadFile(
   for (const p of loaded.problems) state.issues.push({ kind: p.kind, span: p.span, message: p.message });
   for (const t of loaded.aliasTargets) state.aliasTargets.add(t);
   const config = pickConfigDocument(loaded.documents);
+  const header = config !== loaded.documents[0] && loaded.documents[0]?.kind === 'map' ? loaded.documents[0] : undefined;
+  state.documents.push({ file, header, config });
   if (!config) return undefined;
   if (config.kind !== 'map') {
     if (!(config.kind === 'scalar' && config.value === null)) {

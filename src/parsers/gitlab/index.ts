@@ -4,6 +4,7 @@ import { asScalar, getEntry, type TEntry, type TMap, type Tree, type TScalar } f
 import type { FileHost } from '../host.js';
 import { loadWithIncludes } from './include.js';
 import { resolvePipeline, type ResolvedJob } from './resolve.js';
+import { validateGitlabConfig } from './schema.js';
 import { templateId } from '../../model/pipeline.js';
 
 export { isHiddenKey } from './resolve.js';
@@ -30,6 +31,7 @@ export function parseGitlabPipeline(rootRel: string, host: FileHost): Pipeline &
     };
   }
   const res = resolvePipeline(loaded.config, loaded.aliasTargets);
+  const schemaIssues = validateGitlabConfig(loaded.documents, res).map((f) => ({ kind: 'schema' as const, ...f }));
   const jobs = res.jobs.map(toJob);
   const templates = res.templates.map(toJob);
   const usedTemplates = new Set([...res.usedHidden].map((e) => templateId({ nameSpan: e.keySpan })));
@@ -40,7 +42,7 @@ export function parseGitlabPipeline(rootRel: string, host: FileHost): Pipeline &
     jobs,
     templates,
     usedTemplates,
-    issues: [...loaded.issues, ...res.issues],
+    issues: [...loaded.issues, ...res.issues, ...schemaIssues],
     merged: res.merged,
     included: loaded.included,
   };

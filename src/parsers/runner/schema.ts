@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { schema as runnerSchema, validateRunnerConfig as validateAgainstSchema } from '../../generated/runner-config.js';
 import type { Span } from '../../model/span.js';
 import { asScalar, get, getEntry, toPlain, type TMap, type Tree } from '../../model/tree.js';
 import { closest } from './suggest.js';
@@ -45,13 +43,16 @@ interface CompiledSchema {
 
 let compiled: CompiledSchema | undefined;
 
+/**
+ * The validator compiled at build time from schemas/runner-config.schema.json (scripts/compile-schemas.mjs,
+ * with `verbose`: errors carry their schema, so an unknown key can be matched against the keys its table
+ * allows).
+ */
 function compiledSchema(): CompiledSchema {
   if (!compiled) {
-    const root = JSON.parse(readFileSync(schemaFile(), 'utf8')) as JsonSchema;
+    const root = runnerSchema as JsonSchema;
     const resolve = (s: JsonSchema): JsonSchema => (s.$ref?.startsWith('#/$defs/') ? resolve(root.$defs?.[s.$ref.slice(8)] ?? {}) : s);
-    // verbose: errors carry their schema, so an unknown key can be matched against the keys its table allows.
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    compiled = { validate: ajv.compile(root), homes: keyHomes(root, resolve), resolve };
+    compiled = { validate: validateAgainstSchema, homes: keyHomes(root, resolve), resolve };
   }
   return compiled;
 }
@@ -78,20 +79,6 @@ function keyHomes(root: JsonSchema, resolve: (s: JsonSchema) => JsonSchema): Key
   };
   visit(root, [], false);
   return homes;
-}
-
-/** The schema in cilint's package, found upwards from this module (src/ in tests, dist/src/ once built). */
-function schemaFile(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cilint') {
-      return join(dir, 'schemas', 'runner-config.schema.json');
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cilint: cannot find schemas/runner-config.schema.json above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
 }
 
 /**
