@@ -143,6 +143,17 @@ describe('cilint lint', () => {
     expect(rules).toContain('.gitlab-ci.yml privileged-dind');
   });
 
+  it('refuses a YAML alias bomb with a parse-error instead of expanding it', () => {
+    const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    lines.push('build:', '  script: *a9');
+    const r = run(['--format', 'json'], repo({ '.gitlab-ci.yml': lines.join('\n') + '\n' }));
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings).toEqual([
+      expect.objectContaining({ rule: 'parse-error', line: 1, message: expect.stringMatching(/alias bomb/) }),
+    ]);
+  });
+
   it('prints help and version with exit 0', () => {
     const dir = repo({});
     const help = run(['--help'], dir);

@@ -84,9 +84,42 @@ export function loadYaml(file: SourceFile, range?: { start: number; end: number 
   const documents: Tree[] = [];
   for (const doc of docList) {
     const conv = new Converter(file, base, doc, problems, aliasTargets);
-    documents.push(conv.convert(doc.contents as YNode | null, doc.range[0]));
+    const tree = conv.convert(doc.contents as YNode | null, doc.range[0]);
+    if (aliasTargets.size > 0 && expandedSize(tree) > MAX_EXPANDED_NODES) {
+      const at = base + doc.range[0];
+      problems.push({
+        kind: 'parse-error',
+        span: { file, start: at, end: at },
+        message: `the document expands to more than ${MAX_EXPANDED_NODES.toLocaleString('en')} values through its aliases (an alias bomb?); cilint does not read it`,
+      });
+      return { documents: [], problems, aliasTargets };
+    }
+    documents.push(tree);
   }
   return { documents, problems, aliasTargets };
+}
+
+/**
+ * Aliases share subtrees, so a small file can stand for an exponential amount of data (billion
+ * laughs). Everything after loading walks the expanded data, so it is measured here, counting a
+ * shared subtree once per use but computing its size once.
+ */
+export const MAX_EXPANDED_NODES = 1_000_000;
+
+function expandedSize(root: Tree): number {
+  const memo = new Map<Tree, number>();
+  const size = (t: Tree): number => {
+    const known = memo.get(t);
+    if (known !== undefined) return known;
+    memo.set(t, 1); // a cycle cannot happen (the converter breaks them), but never recurse forever
+    let n = 1;
+    if (t.kind === 'map') for (const e of t.entries) n += size(e.value);
+    else if (t.kind === 'seq' || t.kind === 'ref') for (const i of t.kind === 'seq' ? t.items : t.path) n += size(i);
+    n = Math.min(n, Number.MAX_SAFE_INTEGER);
+    memo.set(t, n);
+    return n;
+  };
+  return size(root);
 }
 
 function cleanYamlMessage(message: string): string {
