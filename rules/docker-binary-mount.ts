@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { containerMounts } from '../src/docker/job.js';
 import { hostMounts, isDockerBinaryPath } from '../src/docker/runner.js';
 import { runnerLabel } from '../src/model/runner.js';
 
@@ -25,7 +26,16 @@ export default defineRule({
     },
     { platform: 'runner', good: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    image = "docker:27"\n    volumes = ["/cache"]\n' },
   ],
-  check({ runners, report }) {
+  check({ runners, jobs, report }) {
+    for (const job of jobs) {
+      for (const { container, mount } of containerMounts(job)) {
+        if (!isDockerBinaryPath(mount.hostPath)) continue;
+        report({
+          at: mount.span,
+          message: `\`${container.image.value}\` mounts the host's docker binary, which is not statically linked and breaks in images with other libraries; use an image that ships the docker CLI, such as docker:27.`,
+        });
+      }
+    }
     for (const r of runners) {
       for (const m of hostMounts(r)) {
         if (!isDockerBinaryPath(m.hostPath)) continue;

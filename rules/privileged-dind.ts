@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { dindServices } from '../src/docker/job.js';
+import { isDindImage, parseImageRef } from '../src/docker/image.js';
 
 /**
  * ## What it does
@@ -38,6 +39,19 @@ export default defineRule({
   ],
   check({ jobs, report }) {
     for (const job of jobs) {
+      if (job.platform === 'jenkins') {
+        // Jenkins says itself whether the container runs privileged (--privileged, securityContext).
+        for (const c of job.image ? [job.image, ...job.services] : job.services) {
+          if (c.privileged?.value !== true || !isDindImage(parseImageRef(c.image.value))) continue;
+          report({
+            at: c.privileged.span,
+            message:
+              `Docker-in-Docker container \`${c.image.value}\` runs privileged, which gives the build root on the agent's host; ` +
+              'build with buildah, BuildKit rootless or kaniko instead.',
+          });
+        }
+        continue;
+      }
       for (const svc of dindServices(job)) {
         report({
           at: svc.container.span,

@@ -1,11 +1,13 @@
 import { defineRule } from '../src/engine/rule.js';
+import { containerMounts } from '../src/docker/job.js';
 import { hostMounts, isDockerSocketPath } from '../src/docker/runner.js';
 import { runnerLabel } from '../src/model/runner.js';
 
 /**
  * ## What it does
  * Flags the host's Docker socket (`/var/run/docker.sock` or `/run/docker.sock`) bound into job
- * containers: a `volumes` entry in `[runners.docker]`, or a `[[runners.kubernetes.volumes.host_path]]`.
+ * containers: a `volumes` entry in `[runners.docker]`, a `[[runners.kubernetes.volumes.host_path]]`,
+ * or in a Jenkinsfile an agent's `-v` argument or a pod template's `hostPath` volume.
  *
  * ## Why is this bad?
  * Whoever talks to the socket controls the host's daemon, and through it the host: a job can start a
@@ -31,7 +33,16 @@ export default defineRule({
     },
     { platform: 'runner', good: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    image = "docker:27"\n    volumes = ["/cache", "/certs/client"]\n' },
   ],
-  check({ runners, report }) {
+  check({ runners, jobs, report }) {
+    for (const job of jobs) {
+      for (const { container, mount } of containerMounts(job)) {
+        if (!isDockerSocketPath(mount.hostPath)) continue;
+        report({
+          at: mount.span,
+          message: `\`${container.image.value}\` gets the host's Docker socket: the job controls the host's daemon (and so the host), and concurrent builds collide; build with buildah, BuildKit rootless or kaniko instead.`,
+        });
+      }
+    }
     for (const r of runners) {
       for (const m of hostMounts(r)) {
         if (!isDockerSocketPath(m.hostPath)) continue;

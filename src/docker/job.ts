@@ -1,5 +1,4 @@
-import type { Container, Job, ScriptStep, Variable } from '../model/pipeline.js';
-import { sourceOffsetOf } from '../model/scalar-offsets.js';
+import type { Container, Job, Mount, ScriptStep, Variable } from '../model/pipeline.js';
 import type { Span } from '../model/span.js';
 import { parseDockerHost, type DockerHost } from './docker-host.js';
 import { findDockerInvocations, type DockerInvocation } from './docker-cli.js';
@@ -63,14 +62,14 @@ export function jobServiceHostnames(job: Job, executor: Executor): { names: Set<
   return { names, uncertain };
 }
 
-const parsedScripts = new WeakMap<ScriptStep['scalar'], ParsedScript>();
+const parsedScripts = new WeakMap<ScriptStep, ParsedScript>();
 
 /** The parsed shell of a script step; steps shared by several jobs (templates) are parsed once. */
 export function parsedScript(step: ScriptStep): ParsedScript {
-  let parsed = parsedScripts.get(step.scalar);
+  let parsed = parsedScripts.get(step);
   if (!parsed) {
     parsed = parseShell(step.text);
-    parsedScripts.set(step.scalar, parsed);
+    parsedScripts.set(step, parsed);
   }
   return parsed;
 }
@@ -88,16 +87,19 @@ export function dockerInvocations(job: Job): LocatedInvocation[] {
 
 /** The span in the file of a range of a script step's text. */
 export function scriptSpan(step: ScriptStep, start: number, end: number): Span {
-  const file = step.scalar.span.file;
-  const s = sourceOffsetOf(step.scalar, start);
-  const e = Math.max(s, sourceOffsetOf(step.scalar, end));
+  const file = step.span.file;
+  const s = step.sourceOffset(start);
+  const e = Math.max(s, step.sourceOffset(end));
   return { file, start: s, end: e };
 }
 
-/**
- * Whether edits inside a script step can be placed exactly: plain and literal-block scalars hold the
- * shell text as written; quoted and folded ones transform it (escapes, folding).
- */
+/** Whether edits inside a script step can be placed exactly (see `ScriptStep.editable`). */
 export function scriptEditable(step: ScriptStep): boolean {
-  return step.scalar.style === 'plain' || step.scalar.style === 'literal';
+  return step.editable;
+}
+
+/** Every host path the job's containers mount, with the container. */
+export function containerMounts(job: Job): { container: Container; mount: Mount }[] {
+  const containers = job.image ? [job.image, ...job.services] : job.services;
+  return containers.flatMap((container) => container.mounts.map((mount) => ({ container, mount })));
 }

@@ -1,13 +1,13 @@
 import type { SourceFile } from './source.js';
 import type { Located, Span } from './span.js';
-import type { TMap, TScalar } from './tree.js';
+import type { TMap } from './tree.js';
 
 /**
  * The common model every parser produces and every rule reads. It speaks of jobs, the containers they
  * run in, their variables and their shell steps, whatever platform wrote them.
  */
 
-export type Platform = 'gitlab';
+export type Platform = 'gitlab' | 'jenkins';
 
 /** Something a parser noticed that is not a Docker hazard but the user must hear about. */
 export interface ModelIssue {
@@ -27,6 +27,14 @@ export interface Variable {
 
 export type Variables = ReadonlyMap<string, Variable>;
 
+/** A host path bind-mounted into a container (`-v /var/run/docker.sock:/var/run/docker.sock`, hostPath volumes). */
+export interface Mount {
+  readonly hostPath: string;
+  readonly containerPath: string | undefined;
+  /** Where the mount is written. */
+  readonly span: Span;
+}
+
 export interface Container {
   readonly role: 'image' | 'service';
   /** The image reference as written (variables unexpanded). */
@@ -38,17 +46,32 @@ export interface Container {
   readonly variables: Variables;
   readonly command: readonly Located<string>[];
   readonly entrypoint: readonly Located<string>[];
+  /**
+   * Set where the pipeline itself decides (Jenkins `--privileged`, a pod's securityContext); on GitLab
+   * the runner decides, so it is undefined.
+   */
+  readonly privileged?: Located<boolean>;
+  /** Host paths the pipeline mounts into the container (GitLab: none, the runner decides). */
+  readonly mounts: readonly Mount[];
 }
 
 export interface ScriptStep {
   readonly section: string;
-  /** The shell text as the runner receives it. */
+  /** The shell text as the runner receives it (Jenkins: interpolations kept as `${...}` text). */
   readonly text: string;
-  /** The scalar it was read from, to map offsets inside `text` back to the file. */
-  readonly scalar: TScalar;
+  /** Where the step is written: the YAML scalar or the Groovy string literal. */
+  readonly span: Span;
+  /** Maps an offset inside `text` to an offset in the file. */
+  sourceOffset(offset: number): number;
+  /**
+   * Whether `text` stands in the file as written between mapped offsets (plain and literal YAML
+   * scalars, Groovy strings without escapes), so a fix can edit inside it exactly.
+   */
+  readonly editable: boolean;
 }
 
 export interface Job {
+  readonly platform: Platform;
   readonly name: string;
   /** The job's key where it is defined. */
   readonly nameSpan: Span;
@@ -59,8 +82,8 @@ export interface Job {
   /** Effective variables: global ones the job inherits, then the job's own (which win). */
   readonly variables: Variables;
   readonly scripts: readonly ScriptStep[];
-  /** The job's effective configuration after includes, `!reference`, `extends` and `default:`. */
-  readonly config: TMap;
+  /** GitLab: the job's effective configuration after includes, `!reference`, `extends` and `default:`. */
+  readonly config: TMap | undefined;
 }
 
 export interface Pipeline {

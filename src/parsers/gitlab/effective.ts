@@ -19,7 +19,7 @@ export function effectiveConfig(p: Pipeline): Record<string, unknown> {
   }
   for (const job of p.jobs) {
     const plain: Record<string, unknown> = {};
-    for (const e of job.config.entries) {
+    for (const e of job.config?.entries ?? []) {
       plain[e.key] = SCRIPT_KEYS.has(e.key) ? flattenScript(e.value, budget) : toPlain(e.value, budget);
     }
     out[job.name] = plain;

@@ -2,6 +2,7 @@ import type { Container, Job, Pipeline, ScriptStep, Variable } from '../../model
 import type { Located } from '../../model/span.js';
 import { asScalar, getEntry, type TEntry, type TMap, type Tree, type TScalar } from '../../model/tree.js';
 import type { FileHost } from '../host.js';
+import { sourceOffsetOf } from '../../model/scalar-offsets.js';
 import { loadWithIncludes } from './include.js';
 import { resolvePipeline, type ResolvedJob } from './resolve.js';
 import { validateGitlabConfig } from './schema.js';
@@ -55,6 +56,7 @@ function toJob(job: ResolvedJob): Job {
   for (const e of mapEntries(getEntry(config, 'variables')?.value)) addVariable(variables, e);
   const imageEntry = getEntry(config, 'image');
   return {
+    platform: 'gitlab',
     name: job.entry.key,
     nameSpan: job.entry.keySpan,
     hidden: job.hidden,
@@ -104,7 +106,7 @@ function toContainer(t: Tree, role: Container['role']): Container | undefined {
   const scalar = asScalar(t);
   if (scalar) {
     if (scalar.value === null) return undefined;
-    return { role, image: located(scalar), span: scalar.span, aliases: [], variables: new Map(), command: [], entrypoint: [] };
+    return { role, image: located(scalar), span: scalar.span, aliases: [], variables: new Map(), command: [], entrypoint: [], mounts: [] };
   }
   if (t.kind !== 'map') return undefined;
   const name = asScalar(getEntry(t, 'name')?.value);
@@ -119,6 +121,7 @@ function toContainer(t: Tree, role: Container['role']): Container | undefined {
     variables,
     command: scalarList(getEntry(t, 'command')?.value),
     entrypoint: scalarList(getEntry(t, 'entrypoint')?.value),
+    mounts: [],
   };
 }
 
@@ -133,12 +136,32 @@ function aliasList(t: Tree | undefined): Located<string>[] {
     .map((value) => ({ value, span: s.span }));
 }
 
+const steps = new WeakMap<TScalar, Map<string, ScriptStep>>();
+
+/** One step object per scalar and section, so a template's script is parsed once for all its jobs. */
+function scalarStep(section: string, scalar: TScalar): ScriptStep {
+  let bySection = steps.get(scalar);
+  if (!bySection) steps.set(scalar, (bySection = new Map()));
+  let step = bySection.get(section);
+  if (!step) {
+    step = {
+      section,
+      text: scalar.text,
+      span: scalar.span,
+      sourceOffset: (offset) => sourceOffsetOf(scalar, offset),
+      editable: scalar.style === 'plain' || scalar.style === 'literal',
+    };
+    bySection.set(section, step);
+  }
+  return step;
+}
+
 function scriptSteps(section: string, t: Tree | undefined): ScriptStep[] {
   const out: ScriptStep[] = [];
   const walk = (node: Tree | undefined, depth: number): void => {
     if (!node || depth > MAX_SCRIPT_NESTING) return;
     if (node.kind === 'seq') node.items.forEach((i) => walk(i, depth + 1));
-    else if (node.kind === 'scalar' && node.value !== null) out.push({ section, text: node.text, scalar: node });
+    else if (node.kind === 'scalar' && node.value !== null) out.push(scalarStep(section, node));
   };
   walk(t, 0);
   return out;

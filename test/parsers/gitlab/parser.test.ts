@@ -5,7 +5,6 @@ import { isMap, isScalar, parseDocument } from 'yaml';
 import { FsHost } from '../../../src/engine/fs-host.js';
 import { MemoryHost } from '../../../src/engine/memory-host.js';
 import { templateId, type Container, type Job, type Pipeline, type Variable } from '../../../src/model/pipeline.js';
-import { sourceOffsetOf } from '../../../src/model/scalar-offsets.js';
 import { positionAt, type Position } from '../../../src/model/source.js';
 import { spanText, type Span } from '../../../src/model/span.js';
 import { parseGitlabPipeline } from '../../../src/parsers/gitlab/index.js';
@@ -96,7 +95,7 @@ describe('spans slice back to the source text as written', () => {
       expect(j.hidden).toBe(j.name.startsWith('.'));
       for (const c of [...(j.image ? [j.image] : []), ...j.services]) expectContainerSpans(c);
       for (const v of j.variables.values()) expectVariableSpans(v);
-      for (const step of j.scripts) expectScalarSpan(step.scalar.span, step.text);
+      for (const step of j.scripts) expectScalarSpan(step.span, step.text);
     }
   });
 
@@ -116,7 +115,7 @@ describe('spans slice back to the source text as written', () => {
     const build = job(p, 'build');
     expect(at(build.image!.image.span)).toBe('.gitlab-ci.yml:13:10');
     const login = build.scripts.find((s) => s.text.includes('docker login'))!;
-    expect(at(login.scalar.span)).toBe('ci/snippets.yml:5:7');
+    expect(at(login.span)).toBe('ci/snippets.yml:5:7');
   });
 });
 
@@ -137,13 +136,13 @@ describe('positions in CRLF and BOM files', () => {
     expect(literal.text).toBe(
       'docker build \\\n  --tag "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA" \\\n  --label "org.opencontainers.image.revision=$CI_COMMIT_SHA" .\n',
     );
-    const tag = sourceOffsetOf(literal.scalar, literal.text.indexOf('--tag'));
-    expect(at({ ...literal.scalar.span, start: tag })).toBe('.gitlab-ci.yml:15:9');
-    const label = sourceOffsetOf(literal.scalar, literal.text.indexOf('--label'));
-    expect(at({ ...literal.scalar.span, start: label })).toBe('.gitlab-ci.yml:16:9');
+    const tag = literal.sourceOffset(literal.text.indexOf('--tag'));
+    expect(at({ ...literal.span, start: tag })).toBe('.gitlab-ci.yml:15:9');
+    const label = literal.sourceOffset(literal.text.indexOf('--label'));
+    expect(at({ ...literal.span, start: label })).toBe('.gitlab-ci.yml:16:9');
     expect(folded.text).toBe('docker push "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"\n');
-    const ref = sourceOffsetOf(folded.scalar, folded.text.indexOf('"$CI_REGISTRY_IMAGE'));
-    expect(positionAt(folded.scalar.span.file, ref).line).toBe(19);
+    const ref = folded.sourceOffset(folded.text.indexOf('"$CI_REGISTRY_IMAGE'));
+    expect(positionAt(folded.span.file, ref).line).toBe(19);
   });
 
   it('reads files with a BOM with offsets into the text without it', () => {
