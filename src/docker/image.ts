@@ -1,3 +1,4 @@
+import { memoByString } from './memo.js';
 import { containsVariable, indexOutsideVariables, lastIndexOutsideVariables, splitOutsideVariables } from './text.js';
 
 /** A container image reference split the way Docker reads it. */
@@ -20,7 +21,10 @@ export interface ImageRef {
   hasVariables: boolean;
 }
 
-export function parseImageRef(raw: string): ImageRef {
+/** Image references repeat across jobs (`docker:27`), so each distinct one is parsed once. */
+export const parseImageRef = memoByString(computeImageRef);
+
+function computeImageRef(raw: string): ImageRef {
   const text = raw.trim();
   const at = indexOutsideVariables(text, '@');
   const digest = at >= 0 ? text.slice(at + 1) : undefined;

@@ -5,6 +5,7 @@ import { findDockerInvocations, type DockerInvocation } from './docker-cli.js';
 import { serviceHostnames, type Executor } from './hostnames.js';
 import { isDindImage, parseImageRef, type ImageRef } from './image.js';
 import { parseShell, type ParsedScript } from './shell.js';
+import { memoByObject } from './memo.js';
 
 /** What a job's Docker setup looks like, as the rules read it. */
 
@@ -15,7 +16,7 @@ export interface DindService {
   env: ReadonlyMap<string, Variable>;
 }
 
-export function dindServices(job: Job): DindService[] {
+export const dindServices = memoByObject((job: Job): DindService[] => {
   const out: DindService[] = [];
   for (const container of job.services) {
     const ref = parseImageRef(container.image.value);
@@ -23,7 +24,7 @@ export function dindServices(job: Job): DindService[] {
     out.push({ container, ref, env: new Map([...job.variables, ...container.variables]) });
   }
   return out;
-}
+});
 
 /**
  * The official docker image turns TLS on unless `DOCKER_TLS_CERTDIR` is set to the empty string; an
@@ -79,11 +80,11 @@ export interface LocatedInvocation {
   invocation: DockerInvocation;
 }
 
-export function dockerInvocations(job: Job): LocatedInvocation[] {
+export const dockerInvocations = memoByObject((job: Job): LocatedInvocation[] => {
   return job.scripts.flatMap((step) =>
     findDockerInvocations(parsedScript(step)).map((invocation) => ({ step, invocation })),
   );
-}
+});
 
 /** The span in the file of a range of a script step's text. */
 export function scriptSpan(step: ScriptStep, start: number, end: number): Span {

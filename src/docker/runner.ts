@@ -1,5 +1,6 @@
 import { dirname, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
+import { memoByObject, memoByString } from './memo.js';
 import type { Container } from '../model/pipeline.js';
 import { isDockerExecutor, isKubernetes, type KubernetesVolume, type Runner } from '../model/runner.js';
 import type { Located, Span } from '../model/span.js';
@@ -34,7 +35,7 @@ export interface HostMount {
 }
 
 /** Every host path a runner mounts into job containers. */
-export function hostMounts(r: Runner): HostMount[] {
+export const hostMounts = memoByObject((r: Runner): HostMount[] => {
   const out: HostMount[] = [];
   for (const v of r.docker?.volumes?.items ?? []) {
     const spec = parseVolumeSpec(v.value);
@@ -45,17 +46,15 @@ export function hostMounts(r: Runner): HostMount[] {
     if (host !== undefined) out.push({ span: v.span, hostPath: host, text: host });
   }
   return out;
-}
+});
 
-export function socketMount(r: Runner): HostMount | undefined {
-  return hostMounts(r).find((m) => isDockerSocketPath(m.hostPath));
-}
+export const socketMount = memoByObject((r: Runner): HostMount | undefined => hostMounts(r).find((m) => isDockerSocketPath(m.hostPath)));
 
 /** Whether the runner gives service containers `/certs/client` from a volume they share with the job. */
-export function sharesCertsVolume(r: Runner): boolean {
+export const sharesCertsVolume = memoByObject((r: Runner): boolean => {
   if (isKubernetes(r)) return (r.kubernetes?.emptyDirs ?? []).some((v: KubernetesVolume) => isCertsPath(v.mountPath?.value));
   return (r.docker?.volumes?.items ?? []).some((v) => isCertsPath(parseVolumeSpec(v.value).container));
-}
+});
 
 function isCertsPath(p: string | undefined): boolean {
   return p !== undefined && p.replace(/\/+$/, '') === '/certs/client';
@@ -66,12 +65,18 @@ function isCertsPath(p: string | undefined): boolean {
  * `privileged`; and `allowed_privileged_services` empty or matching the image as written.
  */
 export function runsServicePrivileged(r: Runner, service: Container): boolean {
+  return privilegedFor(r)(service.image.value);
+}
+
+const privilegedFor = memoByObject((r: Runner) => memoByString((image: string) => computeRunsPrivileged(r, image)));
+
+function computeRunsPrivileged(r: Runner, image: string): boolean {
   if (isKubernetes(r)) return r.kubernetes?.privileged?.value === true;
   if (!isDockerExecutor(r) || !r.docker) return false;
   const privileged = (r.docker.servicesPrivileged ?? r.docker.privileged)?.value === true;
   if (!privileged) return false;
   const allowed = r.docker.allowedPrivilegedServices?.items ?? [];
-  return allowed.length === 0 || allowed.some((pattern) => matchesImage(pattern, service.image.value));
+  return allowed.length === 0 || allowed.some((pattern) => matchesImage(pattern, image));
 }
 
 function matchesImage(pattern: Located<string>, image: string): boolean {

@@ -1,0 +1,83 @@
+// `npm run bench`: measures cilint against the floor of reading and parsing the same files.
+// Not part of the test suite; prints a table and the ratios the robustness issue sets as targets.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = join(root, 'dist/src/bin.js');
+const sizes = (process.env.BENCH_SIZES ?? '200,2000,20000').split(',').map(Number);
+const work = mkdtempSync(join(tmpdir(), 'cilint-bench-'));
+
+/** Runs a command under GNU time: wall seconds, CPU seconds, peak RSS in MB. */
+function measure(cmd, args, cwd) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const line = r.stderr.trim().split('\n').at(-1);
+  const [wall, user, sys, kb] = line.split(' ').map(Number);
+  return { wall, cpu: user + sys, rssMb: kb / 1024, status: r.status };
+}
+
+function best(n, f) {
+  const runs = Array.from({ length: n }, f);
+  return runs.reduce((a, b) => (b.wall < a.wall ? b : a));
+}
+
+// The parse floor: the same files, read and parsed by the same parsers, in one process, no rules.
+const floorScript = join(work, 'floor.mjs');
+writeFileSync(
+  floorScript,
+  `import { readFileSync } from 'node:fs';
+import { discover } from ${JSON.stringify(join(root, 'dist/src/engine/discover.js'))};
+import { makeSourceFile } from ${JSON.stringify(join(root, 'dist/src/model/source.js'))};
+import { loadYaml } from ${JSON.stringify(join(root, 'dist/src/parsers/yaml/load.js'))};
+import { loadToml } from ${JSON.stringify(join(root, 'dist/src/parsers/toml/load.js'))};
+let parseGroovy;
+try { ({ parseGroovy } = await import(${JSON.stringify(join(root, 'dist/src/parsers/jenkins/groovy/index.js'))})); } catch {}
+const targets = discover(['.'], process.cwd());
+const seen = new Set();
+const read = (path) => { const text = readFileSync(path, 'utf8'); return makeSourceFile(path, path, text); };
+for (const t of targets) {
+  const f = read(t.path);
+  if (t.kind === 'runner') loadToml(f, f.text);
+  else if (t.kind === 'jenkins') parseGroovy?.(f.text);
+  else {
+    loadYaml(f);
+    for (const inc of ['ci/templates.yml', 'ci/extra.yml']) {
+      const p = t.path.replace(/\\.gitlab-ci\\.yml$/, inc);
+      if (!seen.has(p)) { seen.add(p); try { loadYaml(read(p)); } catch {} }
+    }
+  }
+}
+`,
+);
+
+const rows = [];
+for (const n of sizes) {
+  const dir = join(work, `tree-${n}`);
+  const files = generate(dir, n);
+  const floor = best(3, () => measure('node', [floorScript], dir));
+  const lint = best(3, () => measure('node', [bin, 'lint', '.', '--format', 'json', '--no-config'], dir));
+  rows.push({ n, files, floor, lint });
+}
+const single = join(work, 'tree-single');
+generate(single, 3);
+const pipeline = execFileSync('sh', ['-c', 'ls -d services/*/.gitlab-ci.yml | head -1'], { cwd: single, encoding: 'utf8' }).trim();
+const bare = best(7, () => measure('node', ['-e', '0'], single));
+const cold = best(7, () => measure('node', [bin, 'lint', pipeline, '--no-config'], single));
+
+const fmt = (x, d = 2) => x.toFixed(d);
+console.log(`cilint benchmark (node ${process.version}, ${process.platform}/${process.arch})\n`);
+console.log('files   floor s  lint s  lint/floor  lint CPU s  peak RSS MB  ms/file');
+for (const r of rows) {
+  console.log(
+    `${String(r.files).padStart(6)}  ${fmt(r.floor.wall).padStart(7)}  ${fmt(r.lint.wall).padStart(6)}  ${fmt(r.lint.wall / r.floor.wall).padStart(10)}  ${fmt(r.lint.cpu).padStart(10)}  ${fmt(r.lint.rssMb, 0).padStart(11)}  ${fmt((r.lint.wall * 1000) / r.files).padStart(7)}`,
+  );
+}
+const perFile = rows.map((r) => r.lint.wall / r.files);
+console.log(`\ncold start: cilint lint one file ${fmt(cold.wall * 1000, 0)} ms vs node -e 0 ${fmt(bare.wall * 1000, 0)} ms = ${fmt(cold.wall / bare.wall)}x (target <= 2x)`);
+console.log(`lint / parse floor at ${rows.at(-1).files} files: ${fmt(rows.at(-1).lint.wall / rows.at(-1).floor.wall)}x (target <= 1.3x)`);
+console.log(`time per file, largest / smallest N: ${fmt(perFile.at(-1) / perFile[0])}x (target within 0.8-1.2x)`);
+console.log(`peak RSS at ${rows.at(-1).files} files: ${fmt(rows.at(-1).lint.rssMb, 0)} MB (target < 400 MB)`);
