@@ -40,12 +40,12 @@ export interface JobDockerHost {
   parsed: DockerHost;
 }
 
-export function jobDockerHost(job: Job): JobDockerHost | undefined {
+export const jobDockerHost = memoByObject((job: Job): JobDockerHost | undefined => {
   const variable = job.variables.get('DOCKER_HOST');
   if (!variable || variable.value === undefined) return undefined;
   const parsed = parseDockerHost(variable.value);
   return parsed ? { variable, parsed } : undefined;
-}
+});
 
 /** Every hostname under which some service of the job answers. */
 export function jobServiceHostnames(job: Job, executor: Executor): { names: Set<string>; uncertain: boolean } {

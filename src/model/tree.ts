@@ -47,11 +47,25 @@ export interface TRef {
   readonly span: Span;
 }
 
+/** Trees are immutable once built, so a large map's key index is built once, on first lookup. */
+const INDEXED_FROM = 16;
+const keyIndex = new WeakMap<TMap, Map<string, TEntry>>();
+
 export function getEntry(map: TMap, key: string): TEntry | undefined {
-  for (let i = map.entries.length - 1; i >= 0; i--) {
-    if (map.entries[i].key === key) return map.entries[i];
+  const entries = map.entries;
+  if (entries.length < INDEXED_FROM) {
+    for (let i = entries.length - 1; i >= 0; i--) {
+      if (entries[i].key === key) return entries[i];
+    }
+    return undefined;
   }
-  return undefined;
+  let index = keyIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const e of entries) index.set(e.key, e);
+    keyIndex.set(map, index);
+  }
+  return index.get(key);
 }
 
 export function get(map: TMap | undefined, key: string): Tree | undefined {

@@ -74,6 +74,11 @@ export type StringPart = StringSegment | Interpolation;
 export interface StringSegment extends NodeBase {
   readonly type: 'StringSegment';
   readonly value: string;
+  /**
+   * Where each code unit of `value` is written: `offsets[i]` is the file offset of `value[i]`'s source
+   * (the backslash of an escape, the CR of a CRLF). Absent when `value` is exactly the source text.
+   */
+  readonly offsets?: readonly number[];
 }
 
 /**

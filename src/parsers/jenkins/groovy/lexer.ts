@@ -52,6 +52,11 @@ export interface SegmentPart {
   readonly start: number;
   readonly end: number;
   readonly value: string;
+  /**
+   * Where each code unit of `value` is written (`offsets[i]` for `value[i]`), set only when `value` is not
+   * the source text itself (escapes, line continuations, CRLF line breaks).
+   */
+  readonly offsets?: readonly number[];
 }
 
 /** `$name` or `$a.b.c`: each name with its span. */
@@ -234,6 +239,8 @@ interface StringFrame {
   /** Decoded offset where the current literal segment began. */
   segStart: number;
   seg: string[];
+  /** Decoded offset of each code unit in `seg`. */
+  segAt: number[];
 }
 
 const CLOSERS: Record<QuoteKind, string> = { "'": "'", '"': '"', "'''": "'''", '"""': '"""', '/': '/', '$/': '/$' };
@@ -560,14 +567,24 @@ class Lexer {
 
   private newString(quote: QuoteKind, start: number): StringFrame {
     if (quote === '"' || quote === '/') this.simpleStringDepth++;
-    return { type: 'string', quote, start, parts: [], segStart: this.i, seg: [] };
+    return { type: 'string', quote, start, parts: [], segStart: this.i, seg: [], segAt: [] };
+  }
+
+  /** Appends a decoded code unit to the current segment, read from decoded offset `at`. */
+  private emit(frame: StringFrame, unit: string, at: number): void {
+    frame.seg.push(unit);
+    frame.segAt.push(at);
   }
 
   private flushSegment(frame: StringFrame, end: number): void {
     if (end > frame.segStart) {
-      frame.parts.push({ kind: 'segment', start: this.off(frame.segStart), end: this.off(end), value: frame.seg.join('') });
+      const value = frame.seg.join('');
+      const verbatim = this.offsets === null && value === this.src.slice(frame.segStart, end);
+      const segment: SegmentPart = { kind: 'segment', start: this.off(frame.segStart), end: this.off(end), value };
+      frame.parts.push(verbatim ? segment : { ...segment, offsets: frame.segAt.map((at) => this.off(at)) });
     }
     frame.seg = [];
+    frame.segAt = [];
   }
 
   private finishString(frame: StringFrame, stack: (CodeFrame | StringFrame)[], contentEnd: number, terminated: boolean): void {
@@ -575,7 +592,10 @@ class Lexer {
     let end = this.i;
     if (!terminated) {
       contentEnd = this.trimmedEnd(frame.segStart, contentEnd);
-      while (frame.seg.length > 0 && /\s/.test(frame.seg[frame.seg.length - 1]!)) frame.seg.pop();
+      while (frame.seg.length > 0 && /\s/.test(frame.seg[frame.seg.length - 1]!)) {
+        frame.seg.pop();
+        frame.segAt.pop();
+      }
       end = this.trimmedEnd(frame.start + frame.quote.length, this.i);
     }
     this.flushSegment(frame, contentEnd);
@@ -612,6 +632,7 @@ class Lexer {
     });
     owner.segStart = this.i;
     owner.seg = [];
+    owner.segAt = [];
   }
 
   /** Lexes string content until the string ends or an interpolation begins. */
@@ -642,7 +663,7 @@ class Lexer {
           this.finishString(frame, stack, i, false);
           return;
         }
-        frame.seg.push('\n');
+        this.emit(frame, '\n', i);
         this.i = i + nl;
         continue;
       }
@@ -658,18 +679,18 @@ class Lexer {
           continue;
         }
         if (quote === '/' && this.code(i + 1) === 0x2f) {
-          frame.seg.push('/');
+          this.emit(frame, '/', i);
           this.i = i + 2;
           continue;
         }
-        frame.seg.push('\\');
+        this.emit(frame, '\\', i);
         this.i = i + 1;
         continue;
       }
       if (c === 0x24 && quote === '$/') {
         const n = this.code(i + 1);
         if (n === 0x2f || n === 0x24) {
-          frame.seg.push(String.fromCharCode(n));
+          this.emit(frame, String.fromCharCode(n), i);
           this.i = i + 2;
           continue;
         }
@@ -681,7 +702,7 @@ class Lexer {
           if (quote === '"' || quote === '"""') {
             this.error('illegal string body character after dollar sign', i);
           }
-          frame.seg.push('$');
+          this.emit(frame, '$', i);
           this.i = i + 1;
           continue;
         }
@@ -697,7 +718,7 @@ class Lexer {
         this.lexPath(frame, i);
         continue;
       }
-      frame.seg.push(src[i]!);
+      this.emit(frame, src[i]!, i);
       this.i = i + 1;
     }
   }
@@ -727,6 +748,7 @@ class Lexer {
     this.i = j;
     frame.segStart = j;
     frame.seg = [];
+    frame.segAt = [];
   }
 
   private lexEscape(frame: StringFrame): void {
@@ -737,7 +759,7 @@ class Lexer {
     };
     const s = simple[n];
     if (s !== undefined) {
-      frame.seg.push(s);
+      this.emit(frame, s, i);
       this.i = i + 2;
       return;
     }
@@ -746,7 +768,7 @@ class Lexer {
       while (this.code(j) === 0x75) j++;
       const hex = this.src.slice(j, j + 4);
       if (hex.length === 4 && [...hex].every((h) => isHexDigit(h.charCodeAt(0)))) {
-        frame.seg.push(String.fromCharCode(parseInt(hex, 16)));
+        this.emit(frame, String.fromCharCode(parseInt(hex, 16)), i);
         this.i = j + 4;
         return;
       }
@@ -755,12 +777,12 @@ class Lexer {
       let j = i + 2;
       const max = n <= 0x33 ? 3 : 2;
       while (j - (i + 1) < max && this.code(j) >= 0x30 && this.code(j) <= 0x37) j++;
-      frame.seg.push(String.fromCharCode(parseInt(this.src.slice(i + 1, j), 8)));
+      this.emit(frame, String.fromCharCode(parseInt(this.src.slice(i + 1, j), 8)), i);
       this.i = j;
       return;
     }
     this.error("unexpected char: '\\'", i);
-    frame.seg.push('\\');
+    this.emit(frame, '\\', i);
     this.i = i + 1;
   }
 }

@@ -1824,7 +1824,8 @@ class Parser {
     let literal = true;
     for (const part of s.parts) {
       if (part.kind === 'segment') {
-        parts.push({ type: 'StringSegment', start: part.start, end: part.end, value: part.value });
+        const segment: A.StringSegment = { type: 'StringSegment', start: part.start, end: part.end, value: part.value };
+        parts.push(part.offsets ? { ...segment, offsets: part.offsets } : segment);
       } else if (part.kind === 'path') {
         literal = false;
         let expression: A.Expression | null = null;
