@@ -1,0 +1,145 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { repo, run } from '../cli/helpers.js';
+
+/**
+ * Hostile inputs: each gets a bounded, clear outcome. How long each may take is measured by the
+ * benchmark, not asserted here.
+ */
+const json = (stdout: string) => JSON.parse(stdout) as { findings: { rule: string; file: string; line: number; message: string }[] };
+
+describe('hostile inputs', () => {
+  it('100 levels of nesting', () => {
+    let yaml = 'build:\n  script: echo hi\n  variables:\n';
+    let indent = '    ';
+    for (let i = 0; i < 100; i++) {
+      yaml += `${indent}k${i}:\n`;
+      indent += '  ';
+    }
+    yaml += `${indent}leaf: 1\n`;
+    const r = run(['--format', 'json', '--no-config'], repo({ '.gitlab-ci.yml': yaml }));
+    expect(r.code).toBe(1);
+    expect(json(r.stdout).findings.map((f) => f.rule)).toEqual(['schema']);
+  });
+
+  it('120 000 jobs (no quadratic duplicate-key check, no quadratic lookups)', () => {
+    const text = Array.from({ length: 120_000 }, (_, i) => `job${i}:\n  image: alpine:3.20\n  script: echo ${i}\n`).join('');
+    const r = run(['--format', 'json', '--no-config'], repo({ '.gitlab-ci.yml': text + 'job7:\n  script: again\n' }));
+    expect(r.code).toBe(1);
+    expect(json(r.stdout).findings.map((f) => `${f.rule}:${f.line}`)).toEqual(['duplicate-key:360001']);
+  });
+
+  it('a 20 MB file', () => {
+    const line = `    - echo ${'x'.repeat(90)}\n`;
+    const text = 'build:\n  image: alpine:3.20\n  script:\n' + line.repeat(Math.ceil((20 * 1024 * 1024) / line.length));
+    const r = run(['--format', 'json', '--no-config'], repo({ '.gitlab-ci.yml': text }));
+    expect(r.code).toBe(0);
+    expect(json(r.stdout).findings).toEqual([]);
+  });
+
+  it('NUL bytes, invalid UTF-8: a parse-error naming the problem', () => {
+    const nul = run(['--format', 'json'], repo({ '.gitlab-ci.yml': Buffer.from('build:\n  script: a\u0000b\n') }));
+    expect(json(nul.stdout).findings[0].message).toMatch(/binary file/);
+    const bad = run(['--format', 'json'], repo({ '.gitlab-ci.yml': Buffer.from([0x62, 0x3a, 0x20, 0xc3, 0x28, 0x0a]) }));
+    expect(json(bad.stdout).findings[0]).toMatchObject({ rule: 'parse-error', message: expect.stringMatching(/not valid UTF-8/) });
+    expect(bad.code).toBe(1);
+  });
+
+  it('UTF-16 with a BOM is read as text', () => {
+    const text = 'variables:\n  DOCKER_TLS_CERTDIR: ""\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker info\n';
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const r = run(['--format', 'json', '--no-config'], repo({ '.gitlab-ci.yml': utf16 }));
+    expect(json(r.stdout).findings.map((f) => `${f.rule}:${f.line}`)).toContain('tls-disabled:2');
+  });
+
+  it('an include cycle and an include escaping the repository', () => {
+    const r = run(
+      ['--format', 'json', '--no-config'],
+      repo({
+        '.gitlab-ci.yml': 'include:\n  - ci/a.yml\n  - ../../etc/passwd.yml\n  - /../../etc/x.yml\nbuild:\n  script: make\n',
+        'ci/a.yml': 'include: ci/a.yml\n',
+      }),
+    );
+    const out = json(r.stdout).findings.map((f) => `${f.file}:${f.line} ${f.rule}`);
+    expect(out).toEqual(expect.arrayContaining(['ci/a.yml:1 include-error', '.gitlab-ci.yml:3 include-error', '.gitlab-ci.yml:4 include-error']));
+    expect(r.code).toBe(1);
+  });
+
+  it('a symlink loop and a symlink out of the repository', () => {
+    const dir = repo({ '.gitlab-ci.yml': 'include: ci/link.yml\nbuild:\n  script: make\n', 'sub/x.txt': '' });
+    symlinkSync('.', join(dir, 'sub', 'loop'));
+    symlinkSync('/etc/hostname', join(dir, 'ci-out.yml'));
+    mkdirSync(join(dir, 'ci'));
+    symlinkSync('../ci-out.yml', join(dir, 'ci', 'link.yml'));
+    const r = run(['--format', 'json', '--no-config'], dir);
+    expect(r.code).toBe(1);
+    expect(json(r.stdout).findings.map((f) => f.message)).toEqual([expect.stringMatching(/outside the repository root/)]);
+  });
+
+  it('a TOML file with a duplicate table', () => {
+    const r = run(['--format', 'json'], repo({ 'config.toml': '[[runners]]\n  [runners.docker]\n    image = "a"\n  [runners.docker]\n    image = "b"\n' }));
+    expect(json(r.stdout).findings).toEqual([expect.objectContaining({ rule: 'parse-error', line: 4 })]);
+  });
+});
+
+describe('no network, no code execution', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+
+  it('lints a pipeline with remote includes without opening a single connection', () => {
+    const dir = repo({
+      '.gitlab-ci.yml':
+        'include:\n  - remote: https://gitlab.example.com/ci.yml\n  - https://raw.example.com/x.yml\n  - project: group/ci\n    file: /t.yml\n  - template: Auto-DevOps.gitlab-ci.yml\n  - component: gitlab.example.com/c/d@1.0\nbuild:\n  script: make\n',
+    });
+    const log = join(dir, 'network.log');
+    // A preload that records (and refuses) any attempt to resolve a name or open a socket.
+    writeFileSync(
+      join(dir, 'no-network.cjs'),
+      `const fs = require('fs'); const net = require('net'); const dns = require('dns');
+const trap = (what) => function () { fs.appendFileSync(${JSON.stringify(log)}, what + '\\n'); throw new Error('network disabled: ' + what); };
+net.Socket.prototype.connect = trap('net.connect');
+dns.lookup = trap('dns.lookup'); dns.resolve = trap('dns.resolve');
+globalThis.fetch = trap('fetch');
+`,
+    );
+    const out = execFileSync(process.execPath, ['--require', join(dir, 'no-network.cjs'), join(root, 'dist/src/bin.js'), '--format', 'json', '--no-config'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(json(out).findings.map((f) => f.rule)).toEqual(Array(5).fill('include-unresolved'));
+    expect(() => readFileSync(log, 'utf8')).toThrow();
+  });
+});
+
+describe('cilint fix under failure', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const ORIGINAL = `push:\n  image: docker:27\n  script:\n${'    - docker login -u ci -p "$P" r\n'.repeat(2000)}`;
+
+  it('leaves the original intact or fully fixed when killed at any moment', async () => {
+    const dir = repo({ '.gitlab-ci.yml': ORIGINAL });
+    const file = join(dir, '.gitlab-ci.yml');
+    for (const delay of [5, 20, 40, 60, 80, 120, 160, 200, 300]) {
+      writeFileSync(file, ORIGINAL);
+      const child = spawn(process.execPath, [join(root, 'dist/src/bin.js'), 'fix', '--no-config'], { cwd: dir, stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('exit', r));
+      const now = readFileSync(file, 'utf8');
+      const fixed = !now.includes(' -p "$P"');
+      expect([now === ORIGINAL, fixed && now.split('\n').length === ORIGINAL.split('\n').length]).toContain(true);
+    }
+    // A killed run may leave its temporary file behind, never a half-written configuration.
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.tmp'))) expect(name).toMatch(/^\.\.gitlab-ci\.yml\.cilint-\d+\.tmp$/);
+  });
+
+  it('fixes two files in one run, and reports a failure per file', () => {
+    const dir = repo({ 'a/.gitlab-ci.yml': ORIGINAL.slice(0, 200), 'b/.gitlab-ci.yml': ORIGINAL.slice(0, 200) });
+    execFileSync('chmod', ['444', join(dir, 'b/.gitlab-ci.yml')]);
+    const r = run(['fix', '--no-config'], dir);
+    expect(r.code).toBe(2);
+    expect(readFileSync(join(dir, 'a/.gitlab-ci.yml'), 'utf8')).toContain('--password-stdin');
+    expect(readFileSync(join(dir, 'b/.gitlab-ci.yml'), 'utf8')).not.toContain('--password-stdin');
+    expect(r.stderr).toContain('not written: b/.gitlab-ci.yml: the file is read-only');
+  });
+});
