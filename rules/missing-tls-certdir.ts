@@ -1,5 +1,8 @@
 import { defineRule } from '../src/engine/rule.js';
 import { dindServices, jobDockerHost } from '../src/docker/job.js';
+import { addMapEntry, configRoot, topLevelEntryAt } from '../src/edit/yaml.js';
+import type { Fix } from '../src/engine/rule.js';
+import type { Span } from '../src/model/span.js';
 
 /**
  * ## What it does
@@ -21,15 +24,35 @@ import { dindServices, jobDockerHost } from '../src/docker/job.js';
  *   DOCKER_TLS_CERTDIR: "/certs"
  * ```
  * A job that talks to a bound socket (`DOCKER_HOST: unix:///var/run/docker.sock`) is not reported.
+ *
+ * ## Fix safety
+ * Unsafe: `cilint fix --unsafe-fixes` sets `DOCKER_TLS_CERTDIR: "/certs"` in the `variables:` of the
+ * job or template that declares the service (the global `variables:` when the service comes from
+ * `default:`). The job then depends on the runner sharing `/certs/client` (see
+ * `certs-volume-missing`), which the pipeline alone cannot guarantee.
  */
 export default defineRule({
   slug: 'missing-tls-certdir',
   severity: 'warning',
   summary: 'A Docker-in-Docker job that does not set DOCKER_TLS_CERTDIR.',
+  fixable: 'unsafe',
   examples: [
     {
       platform: 'gitlab',
       bad: 'build:\n  image: docker:27\n  services:\n    - docker:27-dind\n  script:\n    - docker build .\n',
+      fixed: 'build:\n  image: docker:27\n  services:\n    - docker:27-dind\n  script:\n    - docker build .\n  variables:\n    DOCKER_TLS_CERTDIR: "/certs"\n',
+    },
+    {
+      platform: 'gitlab',
+      bad: 'default:\n  services: [docker:27-dind]\nvariables:\n  IMAGE: app # the image\nbuild:\n  image: docker:27\n  script: docker build -t $IMAGE .\n',
+      fixed:
+        'default:\n  services: [docker:27-dind]\nvariables:\n  IMAGE: app # the image\n  DOCKER_TLS_CERTDIR: "/certs"\nbuild:\n  image: docker:27\n  script: docker build -t $IMAGE .\n',
+    },
+    {
+      platform: 'gitlab',
+      bad: '.dind:\n    services:\n        - docker:27-dind\n    variables: {DOCKER_HOST: "tcp://docker:2376"}\nbuild:\n    extends: .dind\n    script: docker build .\n',
+      fixed:
+        '.dind:\n    services:\n        - docker:27-dind\n    variables: {DOCKER_HOST: "tcp://docker:2376", DOCKER_TLS_CERTDIR: "/certs"}\nbuild:\n    extends: .dind\n    script: docker build .\n',
     },
     {
       platform: 'gitlab',
@@ -42,11 +65,15 @@ export default defineRule({
   ],
   check({ jobs, report }) {
     for (const job of jobs) {
+      // Jenkins writes the dind container's whole environment in the pipeline: an unset variable is just
+      // the image's default (TLS on), and no runner is left to share the certificates.
+      if (job.platform !== 'gitlab') continue;
       if (jobDockerHost(job)?.parsed.scheme === 'unix') continue;
       for (const svc of dindServices(job)) {
         if (svc.env.has('DOCKER_TLS_CERTDIR')) continue;
         report({
           at: svc.container.span,
+          fix: certdirFix(svc.container.span),
           message:
             'DOCKER_TLS_CERTDIR is not set: the dind daemon starts with TLS on port 2376, and unless the runner shares ' +
             '/certs/client the job\'s client falls back to tcp://docker:2375 and cannot connect; set DOCKER_TLS_CERTDIR: "/certs".',
@@ -55,3 +82,18 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * `DOCKER_TLS_CERTDIR: "/certs"` in the variables of the top-level entry that declares the service:
+ * the job or template, or the global variables for a service from `default:` (or legacy `services:`).
+ */
+function certdirFix(service: Span): Fix | undefined {
+  const file = service.file;
+  const root = configRoot(file);
+  const entry = root && topLevelEntryAt(root, service.start);
+  if (!root || !entry) return undefined;
+  const global = entry.key === 'default' || entry.key === 'services';
+  const owner = global ? { key: '', keySpan: root.span, value: root } : entry;
+  const edit = addMapEntry(file, owner, 'variables', 'DOCKER_TLS_CERTDIR', '"/certs"');
+  return edit && { title: 'set DOCKER_TLS_CERTDIR: "/certs"', applicability: 'unsafe', edits: [edit] };
+}

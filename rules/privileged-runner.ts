@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { dindServices } from '../src/docker/job.js';
-import { runnerLabel } from '../src/model/runner.js';
+import { runnerLabel, type Runner } from '../src/model/runner.js';
+import type { Fix } from '../src/engine/rule.js';
 
 /**
  * ## What it does
@@ -25,22 +26,43 @@ import { runnerLabel } from '../src/model/runner.js';
  *   services_privileged = true
  *   allowed_privileged_services = ["docker.io/library/docker:*-dind", "docker:*-dind"]
  * ```
+ *
+ * ## Fix safety
+ * Unsafe: `cilint fix --unsafe-fixes` sets `privileged = false` in `[runners.docker]` and, when the
+ * pipelines linted with it use Docker-in-Docker, adds `services_privileged = true` and an
+ * `allowed_privileged_services` list of exactly the dind images they use. Jobs that relied on a
+ * privileged job container (not a service) stop working.
  */
 export default defineRule({
   slug: 'privileged-runner',
   severity: 'warning',
   summary: 'A runner that runs job containers privileged.',
+  fixable: 'unsafe',
   examples: [
-    { platform: 'runner', bad: '[[runners]]\n  name = "build"\n  executor = "docker"\n  [runners.docker]\n    image = "alpine:3.20"\n    privileged = true\n' },
+    {
+      platform: 'runner',
+      bad: '[[runners]]\n  name = "build"\n  executor = "docker"\n  [runners.docker]\n    image = "alpine:3.20"\n    privileged = true\n',
+      fixed: '[[runners]]\n  name = "build"\n  executor = "docker"\n  [runners.docker]\n    image = "alpine:3.20"\n    privileged = false\n',
+    },
+    {
+      platform: 'runner',
+      bad: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true # for dind\n    volumes = ["/certs/client"]\n',
+      fixed:
+        '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = false # for dind\n    services_privileged = true\n    allowed_privileged_services = ["docker:27-dind"]\n    volumes = ["/certs/client"]\n',
+      files: { '.gitlab-ci.yml': 'variables:\n  DOCKER_TLS_CERTDIR: /certs\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker build .\n' },
+    },
     { platform: 'runner', bad: '[[runners]]\n  executor = "kubernetes"\n  [runners.kubernetes]\n    privileged = true\n' },
     {
       platform: 'runner',
       good: '[[runners]]\n  name = "build"\n  executor = "docker"\n  [runners.docker]\n    image = "alpine:3.20"\n    privileged = false\n    services_privileged = true\n    allowed_privileged_services = ["docker:*-dind"]\n',
     },
   ],
-  check({ runners, jobs, model, report }) {
+  check({ runners, jobs: allJobs, model, report }) {
+    // Runners run GitLab pipelines; a Jenkinsfile linted alongside says nothing about them.
+    const jobs = allJobs.filter((j) => j.platform === 'gitlab');
     const needsPrivilege = jobs.some((j) => dindServices(j).length > 0);
-    const severity = model.pipelines.length > 0 && !needsPrivilege ? 'error' : undefined;
+    const dindImages = [...new Set(jobs.flatMap((j) => dindServices(j).map((s) => s.container.image.value)))].sort();
+    const severity = model.pipelines.some((p) => p.platform === 'gitlab') && !needsPrivilege ? 'error' : undefined;
     const pureRisk = severity ? ' No pipeline linted with it uses Docker-in-Docker, so the privilege serves nothing.' : '';
     for (const r of runners) {
       const d = r.docker;
@@ -48,6 +70,7 @@ export default defineRule({
         report({
           at: d.privileged.span,
           severity,
+          fix: limitToServicesFix(r, dindImages),
           message:
             `${runnerLabel(r)} runs every job container privileged, with root access to the host; build without privilege ` +
             '(buildah, BuildKit rootless, kaniko) or limit it to the dind service with privileged = false, ' +
@@ -73,3 +96,25 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * `privileged = false`, and when pipelines use dind, privilege for exactly their dind images:
+ * `services_privileged = true` and `allowed_privileged_services` on the lines after it.
+ */
+function limitToServicesFix(r: Runner, dindImages: readonly string[]): Fix | undefined {
+  const d = r.docker;
+  if (!d?.privileged || /\.ya?ml$/i.test(d.span.file.path)) return undefined;
+  if (d.servicesPrivileged || d.allowedPrivilegedServices) return undefined;
+  const file = d.privileged.span.file;
+  const edits = [{ file, start: d.privileged.span.start, end: d.privileged.span.end, text: 'false' }];
+  if (dindImages.length > 0) {
+    const nl = file.text.indexOf('\n', d.privileged.span.end);
+    const lineStart = file.text.lastIndexOf('\n', d.privileged.span.start) + 1;
+    const indent = /^[ \t]*/.exec(file.text.slice(lineStart))![0];
+    const list = dindImages.map((i) => JSON.stringify(i)).join(', ');
+    const text = `${indent}services_privileged = true\n${indent}allowed_privileged_services = [${list}]\n`;
+    const at = nl === -1 ? file.text.length : nl + 1;
+    edits.push({ file, start: at, end: at, text: nl === -1 ? `\n${text}` : text });
+  }
+  return { title: 'limit privilege to the dind services', applicability: 'unsafe', edits };
+}

@@ -138,7 +138,7 @@ describe('rules and explain', () => {
   it('lists every rule with severity and platforms', () => {
     const r = run(['rules'], repo({}));
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^missing-tls-certdir\s+warning\s+gitlab\s+A Docker-in-Docker job/m);
+    expect(r.stdout).toMatch(/^missing-tls-certdir\s+warning\s+gitlab\s+fix:unsafe\s+A Docker-in-Docker job/m);
     const json = JSON.parse(run(['rules', '--format', 'json'], repo({})).stdout);
     expect(json.find((x: { slug: string }) => x.slug === 'socket-mount')).toMatchObject({ severity: 'warning', platforms: ['runner'] });
   });

@@ -47,13 +47,15 @@ describe.each(cases)('$slug example $i', ({ slug, example }) => {
     it('is fixed to exactly the expected text, which then lints clean for this rule', () => {
       const main = MAIN_FILE[example.platform];
       const files = { ...example.files, [main]: example.bad! };
-      const result = fixLoop((overrides) => ({ findings: lintFiles(files, RULES, 'docker', overrides) }), { unsafe: true });
+      // Like ESLint's RuleTester: only this rule's fixes, unsafe ones included.
+      const only = RULES.filter((r) => r.slug === slug);
+      const result = fixLoop((overrides) => ({ findings: lintFiles(files, only, 'docker', overrides) }), { unsafe: true });
       const fixedMain = result.changes.find((c) => c.path === `${MEMORY_ROOT}/${main}`)?.after;
       expect(fixedMain).toBe(example.fixed);
       expect(result.unconverged).toEqual([]);
       expect(result.remaining.findings.filter((f) => f.rule === slug).map((f) => f.message)).toEqual([]);
       // Fixing the fixed text changes nothing: fix(fix(x)) == fix(x).
-      const again = fixLoop((o) => ({ findings: lintFiles({ ...example.files, [main]: example.fixed! }, RULES, 'docker', o) }), { unsafe: true });
+      const again = fixLoop((o) => ({ findings: lintFiles({ ...example.files, [main]: example.fixed! }, only, 'docker', o) }), { unsafe: true });
       expect(again.changes.filter((c) => c.path === `${MEMORY_ROOT}/${main}`)).toEqual([]);
     });
   }
