@@ -48,6 +48,12 @@ const TARGETS = [
     options: {},
     exports: { validateRunnerConfig: '' },
   },
+  {
+    schema: 'schemas/cilint-config.schema.json',
+    out: 'cilint-config.ts',
+    options: {},
+    exports: { validateCilintConfig: '' },
+  },
 ];
 
 function compile({ schema: schemaPath, exports, options }) {

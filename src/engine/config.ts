@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { validateCilintConfig } from '../generated/cilint-config.js';
 import type { Executor } from '../docker/hostnames.js';
 import { makeSourceFile, positionAt, type SourceFile } from '../model/source.js';
 import type { Span } from '../model/span.js';
@@ -9,7 +9,6 @@ import { toPlain, type TMap, type Tree } from '../model/tree.js';
 import { closest } from '../parsers/runner/suggest.js';
 import { loadYaml } from '../parsers/yaml/load.js';
 import { UsageError } from './discover.js';
-import { packageFile } from './package-root.js';
 import type { Severity } from './rule.js';
 
 export type RuleSetting = Severity | 'off';
@@ -139,14 +138,9 @@ function fromData(raw: RawConfig, file: string, baseDir: string): Config {
   };
 }
 
-let compiled: ValidateFunction | undefined;
-
+/** Compiled at build time (scripts/compile-schemas.mjs), so start-up compiles no schema. */
 function validator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(packageFile('schemas/cilint-config.schema.json'), 'utf8')) as object;
-    compiled = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
-  }
-  return compiled;
+  return validateCilintConfig;
 }
 
 const KNOWN_KEYS: Record<string, string[]> = {
