@@ -6,7 +6,8 @@ import { runnerLabel } from '../src/model/runner.js';
 /**
  * ## What it does
  * Flags the host's `docker` binary (`/usr/bin/docker`, `/usr/local/bin/docker`) bind-mounted into job
- * containers.
+ * containers: a runner's `volumes`, or in a Jenkinsfile a `-v` in an agent's `args` or `inside(…)`, or a
+ * pod template's `hostPath` volume.
  *
  * ## Why is this bad?
  * The binary is built for the host's system: it is not statically linked, so it fails in job images
@@ -25,6 +26,24 @@ export default defineRule({
       bad: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    image = "alpine:3.20"\n    volumes = [\n      "/usr/bin/docker:/usr/bin/docker:ro",\n    ]\n',
     },
     { platform: 'runner', good: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    image = "docker:27"\n    volumes = ["/cache"]\n' },
+    {
+      platform: 'jenkins',
+      bad: `node {
+  docker.image('alpine:3.20').inside('-v /usr/bin/docker:/usr/bin/docker -v /var/run/docker.sock:/var/run/docker.sock') {
+    sh 'docker build -t app .'
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      good: `node {
+  docker.image('docker:27-cli').inside('-v /var/run/docker.sock:/var/run/docker.sock') {
+    sh 'docker build -t app .'
+  }
+}
+`,
+    },
   ],
   check({ runners, jobs, report }) {
     for (const job of jobs) {

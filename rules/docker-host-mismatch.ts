@@ -1,7 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { effectivePort } from '../src/docker/docker-host.js';
-import { dindServices, jobDockerHost, jobServiceHostnames, tlsOn } from '../src/docker/job.js';
-import { serviceHostnames } from '../src/docker/hostnames.js';
+import { containerHostnames, dindServices, jobDockerHost, jobServiceHostnames, tlsOn } from '../src/docker/job.js';
 import type { Fix } from '../src/engine/rule.js';
 import { spanText, type Span } from '../src/model/span.js';
 
@@ -15,6 +14,11 @@ import { spanText, type Span } from '../src/model/span.js';
  *   it is off. A missing port means 2376 with TLS, 2375 without;
  * - with TLS on, the host is `docker` or `localhost`, or `DOCKER_TLS_SAN` names it as `DNS:<host>`:
  *   the daemon's certificate is only valid for those names.
+ *
+ * In a Jenkinsfile the names are those the pipeline gives: containers of one pod reach each other on
+ * `localhost` only, and a `withRun` sidecar is reached under its `--link` alias (or on `localhost` with
+ * `--network container:…`). A sidecar reached some other way (its address, a network name cilint cannot
+ * see) is not judged, and TLS follows the dind container's own environment.
  *
  * ## Why is this bad?
  * Each mismatch makes every docker command in the job fail ("Cannot connect to the Docker daemon",
@@ -56,6 +60,90 @@ export default defineRule({
       platform: 'gitlab',
       good: 'variables:\n  DOCKER_TLS_CERTDIR: "/certs"\n  DOCKER_HOST: tcp://dind:2376\n  DOCKER_TLS_SAN: DNS:dind\nbuild:\n  image: docker:27\n  services:\n    - name: docker:27-dind\n      alias: dind\n  script: docker info\n',
     },
+    {
+      platform: 'jenkins',
+      bad: `pipeline {
+  agent {
+    kubernetes {
+      defaultContainer 'docker'
+      yaml '''
+spec:
+  containers:
+  - name: docker
+    image: docker:27-cli
+    command: [cat]
+    tty: true
+    env:
+    - name: DOCKER_HOST
+      value: tcp://docker:2376
+  - name: dind
+    image: docker:27-dind
+    securityContext:
+      privileged: true
+'''
+    }
+  }
+  stages {
+    stage('Build') {
+      steps {
+        sh 'docker build -t app .'
+      }
+    }
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      bad: `node('docker') {
+  docker.image('docker:27-dind').withRun('--privileged') { dind ->
+    docker.image('docker:27-cli').inside("--link \${dind.id}:docker -e DOCKER_HOST=tcp://docker:2375") {
+      sh 'docker build -t app .'
+    }
+  }
+}
+`,      fixed: `node('docker') {
+  docker.image('docker:27-dind').withRun('--privileged') { dind ->
+    docker.image('docker:27-cli').inside("--link \${dind.id}:docker -e DOCKER_HOST=tcp://docker:2376") {
+      sh 'docker build -t app .'
+    }
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      good: `pipeline {
+  agent {
+    kubernetes {
+      defaultContainer 'docker'
+      yaml '''
+spec:
+  containers:
+  - name: docker
+    image: docker:27-cli
+    command: [cat]
+    tty: true
+    env:
+    - name: DOCKER_HOST
+      value: tcp://localhost:2376
+  - name: dind
+    image: docker:27-dind
+    securityContext:
+      privileged: true
+'''
+    }
+  }
+  stages {
+    stage('Build') {
+      steps {
+        sh 'docker build -t app .'
+      }
+    }
+  }
+}
+`,
+    },
   ],
   check({ jobs, executorFor, report }) {
     for (const job of jobs) {
@@ -65,8 +153,22 @@ export default defineRule({
       const host = dh.parsed.host;
       const at = dh.variable.span;
       const reachable = jobServiceHostnames(job, executorFor(job));
+      const jenkins = job.platform === 'jenkins';
       if (!reachable.names.has(host)) {
+        // A Jenkins sidecar may be reached by an address or a name cilint cannot see.
+        if (reachable.incomplete) continue;
         const names = [...reachable.names].map((n) => `\`${n}\``).join(', ');
+        if (jenkins) {
+          const suggestion = reachable.names.has('localhost') ? 'localhost' : ([...reachable.names][0] ?? 'docker');
+          report({
+            at,
+            message:
+              `DOCKER_HOST names \`${host}\`, which does not reach the job's Docker-in-Docker container (it answers as ${names || 'nothing known'})` +
+              (reachable.names.has('localhost') ? '; containers of one pod reach each other on localhost only' : '') +
+              `; use tcp://${suggestion}:2376.`,
+          });
+          continue;
+        }
         const proxied = dind.some((s) => s.ref.hasVariables);
         report({
           at,
@@ -78,10 +180,7 @@ export default defineRule({
         });
         continue;
       }
-      const svc =
-        dind.find((s) =>
-          serviceHostnames(s.container.image.value, s.container.aliases.map((a) => a.value), executorFor(job)).names.includes(host),
-        ) ?? dind[0];
+      const svc = dind.find((s) => containerHostnames(s.container, executorFor(job)).includes(host)) ?? dind[0];
       const tls = tlsOn(svc.env);
       const port = effectivePort(dh.parsed, tls);
       if (tls && port === 2375) {
@@ -93,17 +192,24 @@ export default defineRule({
       } else if (!tls && port === 2376) {
         report({
           at,
-          message: 'DOCKER_HOST uses port 2376, but DOCKER_TLS_CERTDIR is "" so the daemon listens on 2375 without TLS; turn TLS on with DOCKER_TLS_CERTDIR: "/certs".',
+          message: jenkins
+            ? `DOCKER_HOST uses port 2376, but DOCKER_TLS_CERTDIR is "" in \`${svc.container.image.value}\`, so the daemon listens on 2375 without TLS; turn TLS on with DOCKER_TLS_CERTDIR=/certs in that container.`
+            : 'DOCKER_HOST uses port 2376, but DOCKER_TLS_CERTDIR is "" so the daemon listens on 2375 without TLS; turn TLS on with DOCKER_TLS_CERTDIR: "/certs".',
         });
-      } else if (tls && host !== 'docker' && host !== 'localhost' && !sanNames(svc.env.get('DOCKER_TLS_SAN')?.value).has(host)) {
+      } else if (tls && !CERTIFIED_NAMES.has(host) && !sanNames(svc.env.get('DOCKER_TLS_SAN')?.value).has(host)) {
         report({
           at,
-          message: `the dind daemon's TLS certificate is valid for \`docker\` and \`localhost\`, not \`${host}\`; add DOCKER_TLS_SAN: "DNS:${host}" or use tcp://docker:2376.`,
+          message: jenkins
+            ? `the dind daemon's TLS certificate is valid for \`docker\` and \`localhost\`, not \`${host}\`; add DOCKER_TLS_SAN=DNS:${host} to the dind container's environment, or reach it as \`docker\` (\`--link …:docker\`).`
+            : `the dind daemon's TLS certificate is valid for \`docker\` and \`localhost\`, not \`${host}\`; add DOCKER_TLS_SAN: "DNS:${host}" or use tcp://docker:2376.`,
         });
       }
     }
   },
 });
+
+/** Names the dind image's certificate is always valid for (its entrypoint adds the container's own IPs too). */
+const CERTIFIED_NAMES = new Set(['docker', 'localhost', '127.0.0.1']);
 
 /** Replaces the port as written in the DOCKER_HOST value (plain or quoted scalar, no escapes in a URL). */
 function portFix(at: Span, from: number, to: number): Fix | undefined {

@@ -5,7 +5,8 @@ import { dindServices } from '../src/docker/job.js';
 /**
  * ## What it does
  * Flags a job whose docker client image (`image: docker:24`) is an older major version than its
- * Docker-in-Docker service (`docker:29-dind`).
+ * Docker-in-Docker service (`docker:29-dind`); in a Jenkinsfile, the container that runs the steps
+ * against a dind container of the same pod or a `withRun` sidecar.
  *
  * ## Why is this bad?
  * A new daemon drops old API versions: Docker 29 refuses clients below API 1.44, so a `docker:24`
@@ -28,6 +29,34 @@ export default defineRule({
       platform: 'gitlab',
       good: 'variables:\n  DOCKER_TLS_CERTDIR: "/certs"\nbuild:\n  image: docker:29\n  services: [docker:29-dind]\n  script: docker build .\n',
     },
+    {
+      platform: 'jenkins',
+      bad: `podTemplate(containers: [
+  containerTemplate(name: 'docker', image: 'docker:24-cli', command: 'cat', ttyEnabled: true),
+  containerTemplate(name: 'dind', image: 'docker:29-dind', privileged: true),
+]) {
+  node(POD_LABEL) {
+    container('docker') {
+      sh 'docker build -t app .'
+    }
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      good: `podTemplate(containers: [
+  containerTemplate(name: 'docker', image: 'docker:29-cli', command: 'cat', ttyEnabled: true),
+  containerTemplate(name: 'dind', image: 'docker:29-dind', privileged: true),
+]) {
+  node(POD_LABEL) {
+    container('docker') {
+      sh 'docker build -t app .'
+    }
+  }
+}
+`,
+    },
   ],
   check({ jobs, report }) {
     for (const job of jobs) {
@@ -40,7 +69,7 @@ export default defineRule({
         if (daemonMajor === undefined || daemonMajor <= clientMajor) continue;
         report({
           at: svc.container.span,
-          message: `the job's docker client \`${job.image.image.value}\` is older than the daemon \`${svc.container.image.value}\` (${clientMajor} < ${daemonMajor}); newer daemons refuse old API versions, so use docker:${daemonMajor} for the job image.`,
+          message: `the job's docker client \`${job.image.image.value}\` is older than the daemon \`${svc.container.image.value}\` (${clientMajor} < ${daemonMajor}); newer daemons refuse old API versions, so use docker:${daemonMajor} for ${job.platform === 'jenkins' ? 'the container that runs the steps' : 'the job image'}.`,
         });
       }
     }

@@ -7,7 +7,8 @@ import { dindServices, dockerInvocations, jobDockerHost, jobServiceHostnames, sc
  * ## What it does
  * Flags a Docker daemon reached or started without TLS over TCP:
  * - `DOCKER_HOST: tcp://<host>:2375` where the host is not one of the job's services (a shared build
- *   host, a VM, another runner);
+ *   host, a VM, another runner), also as Jenkins sets it: `environment {}`, `withEnv`,
+ *   `docker.withServer(…)`, `-e` in a container's arguments;
  * - a script that starts `dockerd` listening on a `tcp://` address without `--tlsverify`.
  *
  * ## Why is this bad?
@@ -36,6 +37,41 @@ export default defineRule({
       good: 'deploy:\n  image: docker:27\n  variables:\n    DOCKER_HOST: ssh://deploy@build-host.internal\n  script: docker compose up -d\n',
     },
     { platform: 'gitlab', good: 'variables:\n  DOCKER_HOST: tcp://docker:2375\nunit:\n  image: node:20\n  script: npm test\n' },
+    {
+      platform: 'jenkins',
+      bad: `node {
+  docker.withServer('tcp://build-host.internal:2375') {
+    sh 'docker compose up -d'
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      bad: `pipeline {
+  agent any
+  environment {
+    DOCKER_HOST = 'tcp://build-host.internal:2375'
+  }
+  stages {
+    stage('Deploy') {
+      steps {
+        sh 'docker compose up -d'
+      }
+    }
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      good: `node {
+  withEnv(['DOCKER_HOST=ssh://deploy@build-host.internal']) {
+    sh 'docker compose up -d'
+  }
+}
+`,
+    },
   ],
   check({ jobs, executorFor, report }) {
     for (const job of jobs) {
@@ -46,7 +82,9 @@ export default defineRule({
       const usesDocker = invocations.some((i) => i.invocation.program === 'docker') || usesDockerImage(job.image?.image.value);
       if (dh && usesDocker && dindServices(job).length === 0 && dh.parsed.scheme === 'tcp' && dh.parsed.port === 2375) {
         const host = dh.parsed.host;
-        if (host !== undefined && !jobServiceHostnames(job, executorFor(job)).names.has(host)) {
+        const services = jobServiceHostnames(job, executorFor(job));
+        // A Jenkins sidecar may answer under a name cilint cannot see: then the host may be a service.
+        if (host !== undefined && !services.names.has(host) && !services.incomplete) {
           report({
             at: dh.variable.span,
             message: `DOCKER_HOST reaches \`${host}\` on port 2375, Docker's unauthenticated plain-text API: anyone on that network owns the daemon; use TLS on 2376, ssh://, or a daemonless build.`,

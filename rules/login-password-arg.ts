@@ -3,6 +3,7 @@ import type { CliOption, DockerInvocation } from '../src/docker/docker-cli.js';
 import { dockerInvocations, scriptEditable, scriptSpan } from '../src/docker/job.js';
 import type { Fix } from '../src/engine/rule.js';
 import type { ScriptStep } from '../src/model/pipeline.js';
+import { spanText } from '../src/model/span.js';
 
 /**
  * ## What it does
@@ -18,8 +19,9 @@ import type { ScriptStep } from '../src/model/pipeline.js';
  * ## Fix safety
  * Safe: `cilint fix` pipes the same value in with `printf '%s\n' VALUE |` and replaces the option by
  * `--password-stdin`. Not offered when the command already reads standard input (the right side of a
- * pipe), runs through a wrapper (`sudo`, `sh -c`), or sits in a quoted YAML scalar whose escapes make
- * an exact edit impossible.
+ * pipe), runs through a wrapper (`sudo`, `sh -c`), or sits in a quoted YAML scalar or a Groovy string
+ * whose escapes make an exact edit impossible. In a Jenkinsfile's `sh` step the new text is escaped
+ * for the string's quotes.
  */
 export default defineRule({
   slug: 'login-password-arg',
@@ -42,6 +44,61 @@ export default defineRule({
     {
       platform: 'gitlab',
       good: 'push:\n  image: docker:27\n  script:\n    - echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin $CI_REGISTRY\n',
+    },
+    {
+      platform: 'jenkins',
+      bad: `node {
+  withCredentials([usernamePassword(credentialsId: 'registry', usernameVariable: 'USER', passwordVariable: 'PASS')]) {
+    sh 'docker login -u "$USER" -p "$PASS" registry.example.com'
+  }
+}
+`,
+      fixed: `node {
+  withCredentials([usernamePassword(credentialsId: 'registry', usernameVariable: 'USER', passwordVariable: 'PASS')]) {
+    sh 'printf \\'%s\\\\n\\' "$PASS" | docker login -u "$USER" --password-stdin registry.example.com'
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      bad: `pipeline {
+  agent any
+  stages {
+    stage('Push') {
+      steps {
+        sh '''
+          docker login --password=$REGISTRY_TOKEN -u ci registry.example.com
+          docker push registry.example.com/app
+        '''
+      }
+    }
+  }
+}
+`,
+      fixed: `pipeline {
+  agent any
+  stages {
+    stage('Push') {
+      steps {
+        sh '''
+          printf '%s\\\\n' $REGISTRY_TOKEN | docker login --password-stdin -u ci registry.example.com
+          docker push registry.example.com/app
+        '''
+      }
+    }
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      good: `node {
+  withCredentials([usernamePassword(credentialsId: 'registry', usernameVariable: 'USER', passwordVariable: 'PASS')]) {
+    sh 'echo "$PASS" | docker login -u "$USER" --password-stdin registry.example.com'
+  }
+}
+`,
     },
   ],
   check({ jobs, report }) {
@@ -70,12 +127,19 @@ function passwordStdinFix(step: ScriptStep, inv: DockerInvocation, opt: CliOptio
   if (!COMMAND_START.test(before) || /(^|[^|])\|[ \t]*$/.test(before)) return undefined;
   const at = (start: number, end: number) => scriptSpan(step, start, end);
   const optionEnd = opt.value.end;
+  // In a Groovy string the new text is escaped for its quotes; the value is copied as written.
+  const write = (text: string): string | undefined => (step.escape ? step.escape(text) : text);
+  const value = step.escape ? spanText(at(opt.value.start, opt.value.end)) : opt.value.text;
+  const printf = write("printf '%s\\n' ");
+  const pipe = write(' | ');
+  const stdin = write('--password-stdin');
+  if (printf === undefined || pipe === undefined || stdin === undefined) return undefined;
   return {
     title: 'pipe the password to --password-stdin',
     applicability: 'safe',
     edits: [
-      { ...at(inv.command.start, inv.command.start), text: `printf '%s\\n' ${opt.value.text} | ` },
-      { ...at(opt.word.start, optionEnd), text: '--password-stdin' },
+      { ...at(inv.command.start, inv.command.start), text: `${printf}${value}${pipe}` },
+      { ...at(opt.word.start, optionEnd), text: stdin },
     ],
   };
 }

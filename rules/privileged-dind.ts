@@ -7,6 +7,10 @@ import { isDindImage, parseImageRef } from '../src/docker/image.js';
  * Flags a job that runs a Docker-in-Docker service (`docker:dind`, `docker:27-dind`,
  * `docker:dind-rootless`, under any registry or proxy prefix).
  *
+ * In a Jenkinsfile the pipeline itself grants the privilege, so the finding points where it does: a
+ * dind container run with `--privileged` (an agent's `args`, `docker.image(…).withRun(…)`, `inside(…)`,
+ * `run(…)`), or a pod template container with `privileged: true` or `securityContext.privileged: true`.
+ *
  * ## Why is this bad?
  * The dind daemon only starts on a runner with `privileged = true`. A privileged container can do
  * almost anything the host can: load kernel modules, mount the host's disks, escape to the host. Every
@@ -22,7 +26,7 @@ import { isDindImage, parseImageRef } from '../src/docker/image.js';
 export default defineRule({
   slug: 'privileged-dind',
   severity: 'warning',
-  summary: 'A job uses a Docker-in-Docker service, which needs a privileged runner.',
+  summary: 'A job uses a Docker-in-Docker service, which needs a privileged runner (in Jenkins, a privileged container).',
   examples: [
     {
       platform: 'gitlab',
@@ -35,6 +39,53 @@ export default defineRule({
     {
       platform: 'gitlab',
       good: 'build:\n  image: quay.io/buildah/stable:v1.38\n  variables:\n    STORAGE_DRIVER: vfs\n  script:\n    - buildah build -t app .\n',
+    },
+    {
+      platform: 'jenkins',
+      bad: `node('docker') {
+  docker.image('docker:27-dind').withRun('--privileged') { dind ->
+    docker.image('docker:27-cli').inside("--link \${dind.id}:docker") {
+      sh 'docker build -t app .'
+    }
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      bad: `podTemplate(yaml: '''
+spec:
+  containers:
+  - name: dind
+    image: docker:27-dind
+    securityContext:
+      privileged: true
+''') {
+  node(POD_LABEL) {
+    sh 'docker build -t app .'
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      good: `podTemplate(yaml: '''
+spec:
+  containers:
+  - name: buildah
+    image: quay.io/buildah/stable:v1.38
+    command: [sleep, infinity]
+    env:
+    - name: STORAGE_DRIVER
+      value: vfs
+''') {
+  node(POD_LABEL) {
+    container('buildah') {
+      sh 'buildah build -t app .'
+    }
+  }
+}
+`,
     },
   ],
   check({ jobs, report }) {

@@ -16,7 +16,7 @@ import { runnerLabel } from '../src/model/runner.js';
  *
  * ## How to fix
  * Build without a daemon (buildah, BuildKit rootless, kaniko). If socket binding stays, keep it to a
- * dedicated runner for trusted projects only.
+ * dedicated runner (or Jenkins agent) for trusted projects only.
  */
 export default defineRule({
   slug: 'socket-mount',
@@ -32,6 +32,77 @@ export default defineRule({
       bad: '[[runners]]\n  executor = "kubernetes"\n  [runners.kubernetes]\n    [[runners.kubernetes.volumes.host_path]]\n      name = "docker"\n      mount_path = "/var/run/docker.sock"\n      host_path = "/var/run/docker.sock"\n',
     },
     { platform: 'runner', good: '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    image = "docker:27"\n    volumes = ["/cache", "/certs/client"]\n' },
+    {
+      platform: 'jenkins',
+      bad: `pipeline {
+  agent {
+    docker {
+      image 'docker:27-cli'
+      args '-v /var/run/docker.sock:/var/run/docker.sock'
+    }
+  }
+  stages {
+    stage('Build') {
+      steps {
+        sh 'docker build -t app .'
+      }
+    }
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      bad: `pipeline {
+  agent {
+    kubernetes {
+      yaml '''
+spec:
+  containers:
+  - name: docker
+    image: docker:27-cli
+    command: [cat]
+    tty: true
+    volumeMounts:
+    - name: docker-sock
+      mountPath: /var/run/docker.sock
+  volumes:
+  - name: docker-sock
+    hostPath:
+      path: /var/run/docker.sock
+'''
+      defaultContainer 'docker'
+    }
+  }
+  stages {
+    stage('Build') {
+      steps {
+        sh 'docker build -t app .'
+      }
+    }
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      good: `pipeline {
+  agent {
+    docker {
+      image 'gcr.io/kaniko-project/executor:v1.23.2-debug'
+      args '--entrypoint='
+    }
+  }
+  stages {
+    stage('Build') {
+      steps {
+        sh '/kaniko/executor --context . --no-push'
+      }
+    }
+  }
+}
+`,
+    },
   ],
   check({ runners, jobs, report }) {
     for (const job of jobs) {
@@ -39,7 +110,10 @@ export default defineRule({
         if (!isDockerSocketPath(mount.hostPath)) continue;
         report({
           at: mount.span,
-          message: `\`${container.image.value}\` gets the host's Docker socket: the job controls the host's daemon (and so the host), and concurrent builds collide; build with buildah, BuildKit rootless or kaniko instead.`,
+          message:
+            job.platform === 'jenkins'
+              ? `the host's Docker socket is bound into \`${container.image.value}\`: the build controls the agent host's daemon (and so the host), and concurrent builds collide; build with buildah, BuildKit rootless or kaniko instead.`
+              : `\`${container.image.value}\` gets the host's Docker socket: the job controls the host's daemon (and so the host), and concurrent builds collide; build with buildah, BuildKit rootless or kaniko instead.`,
         });
       }
     }

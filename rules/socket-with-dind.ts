@@ -1,12 +1,14 @@
 import { defineRule } from '../src/engine/rule.js';
-import { dindServices } from '../src/docker/job.js';
-import { socketMount, where } from '../src/docker/runner.js';
+import { containerMounts, dindServices } from '../src/docker/job.js';
+import { isDockerSocketPath, socketMount, where } from '../src/docker/runner.js';
 import { runnerLabel } from '../src/model/runner.js';
 
 /**
  * ## What it does
  * Flags a Docker-in-Docker service in a pipeline that runs on a runner binding the host's Docker
- * socket (runner configs and pipelines linted together).
+ * socket (runner configs and pipelines linted together). In a Jenkinsfile: a dind container (in a pod
+ * template, or a `withRun` sidecar) in a job whose containers also bind the host's Docker socket (a
+ * `hostPathVolume`, an agent's `-v /var/run/docker.sock:…`).
  *
  * ## Why is this bad?
  * GitLab documents the two as incompatible: the job's client talks to the bound host socket (or to
@@ -15,12 +17,13 @@ import { runnerLabel } from '../src/model/runner.js';
  *
  * ## How to fix
  * Choose one: drop the dind service and use the socket (`DOCKER_HOST: unix:///var/run/docker.sock`),
- * or remove the socket volume from the runner. Better, build without a daemon.
+ * or remove the socket volume from the runner (in a Jenkinsfile: the `hostPathVolume` or `-v` bind).
+ * Better, build without a daemon.
  */
 export default defineRule({
   slug: 'socket-with-dind',
   severity: 'error',
-  summary: 'A dind service in a pipeline that runs on a runner binding the Docker socket.',
+  summary: 'A dind service in a pipeline that runs on a runner binding the Docker socket (in Jenkins, next to a bound socket).',
   examples: [
     {
       platform: 'gitlab',
@@ -36,11 +39,53 @@ export default defineRule({
         'config.toml': '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    volumes = ["/var/run/docker.sock:/var/run/docker.sock"]\n',
       },
     },
+    {
+      platform: 'jenkins',
+      bad: `podTemplate(containers: [
+  containerTemplate(name: 'dind', image: 'docker:27-dind', privileged: true),
+  containerTemplate(name: 'docker', image: 'docker:27-cli', command: 'cat', ttyEnabled: true),
+], volumes: [
+  hostPathVolume(hostPath: '/var/run/docker.sock', mountPath: '/var/run/docker.sock'),
+]) {
+  node(POD_LABEL) {
+    container('docker') {
+      sh 'docker build -t app .'
+    }
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      good: `podTemplate(containers: [
+  containerTemplate(name: 'docker', image: 'docker:27-cli', command: 'cat', ttyEnabled: true),
+], volumes: [
+  hostPathVolume(hostPath: '/var/run/docker.sock', mountPath: '/var/run/docker.sock'),
+]) {
+  node(POD_LABEL) {
+    container('docker') {
+      sh 'docker build -t app .'
+    }
+  }
+}
+`,
+    },
   ],
   check({ jobs, runnersFor, report }) {
     for (const job of jobs) {
       const dind = dindServices(job);
       if (dind.length === 0) continue;
+      if (job.platform === 'jenkins') {
+        const socket = containerMounts(job).find(({ mount }) => isDockerSocketPath(mount.hostPath));
+        if (!socket) continue;
+        for (const svc of dind) {
+          report({
+            at: svc.container.span,
+            message: `this Docker-in-Docker container runs next to the host's Docker socket (${where(socket.mount.span, svc.container.span)}): builds land on whichever daemon DOCKER_HOST names and miss the other's images, volumes and networks, and the privileged dind container runs for nothing; drop the socket volume or the dind container.`,
+          });
+        }
+        continue;
+      }
       const binding = runnersFor(job)
         .map((r) => ({ r, mount: socketMount(r) }))
         .find((x) => x.mount !== undefined);

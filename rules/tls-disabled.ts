@@ -4,6 +4,9 @@ import { dindServices, tlsOn } from '../src/docker/job.js';
 /**
  * ## What it does
  * Flags `DOCKER_TLS_CERTDIR: ""` for a job with a Docker-in-Docker service, at the line that sets it.
+ * In a Jenkinsfile: the dind container's own environment, `-e DOCKER_TLS_CERTDIR=` in its `docker run`
+ * arguments, or an env entry with an empty value in a pod template (`envVar(key: 'DOCKER_TLS_CERTDIR',
+ * value: '')`, `value: ""` in the pod YAML).
  *
  * ## Why is this bad?
  * An empty value turns TLS off: the daemon listens on port 2375 without any authentication. Anything
@@ -27,6 +30,55 @@ export default defineRule({
       platform: 'gitlab',
       good: 'variables:\n  DOCKER_TLS_CERTDIR: "/certs"\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker build .\n',
     },
+    {
+      platform: 'jenkins',
+      bad: `node('docker') {
+  docker.image('docker:27-dind').withRun('--privileged -e DOCKER_TLS_CERTDIR=') { dind ->
+    docker.image('docker:27-cli').inside("--link \${dind.id}:docker -e DOCKER_HOST=tcp://docker:2375") {
+      sh 'docker build -t app .'
+    }
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      bad: `podTemplate(yaml: '''
+spec:
+  containers:
+  - name: dind
+    image: docker:27-dind
+    securityContext:
+      privileged: true
+    env:
+    - name: DOCKER_TLS_CERTDIR
+      value: ""
+''') {
+  node(POD_LABEL) {
+    sh 'docker -H tcp://localhost:2375 build -t app .'
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      good: `podTemplate(yaml: '''
+spec:
+  containers:
+  - name: dind
+    image: docker:27-dind
+    securityContext:
+      privileged: true
+    env:
+    - name: DOCKER_TLS_CERTDIR
+      value: /certs
+''') {
+  node(POD_LABEL) {
+    sh 'docker build -t app .'
+  }
+}
+`,
+    },
   ],
   check({ jobs, report }) {
     for (const job of jobs) {
@@ -37,8 +89,11 @@ export default defineRule({
         report({
           at: v.span,
           message:
-            'DOCKER_TLS_CERTDIR is empty, so the dind daemon listens on port 2375 without authentication; ' +
-            'set it to "/certs" and use tcp://docker:2376.',
+            job.platform === 'jenkins'
+              ? `DOCKER_TLS_CERTDIR is empty, so the daemon in \`${svc.container.image.value}\` listens on port 2375 without authentication; ` +
+                'set it to "/certs", share /certs/client with the container that runs docker, and use port 2376.'
+              : 'DOCKER_TLS_CERTDIR is empty, so the dind daemon listens on port 2375 without authentication; ' +
+                'set it to "/certs" and use tcp://docker:2376.',
         });
       }
     }

@@ -3,7 +3,8 @@ import { isDockerImage, isUnpinnedTag, parseImageRef } from '../src/docker/image
 
 /**
  * ## What it does
- * Notes a `docker` image (job image or service) whose tag carries no version: no tag, `latest`,
+ * Notes a `docker` image (job image or service; in a Jenkinsfile an agent, `docker.image(…)` or pod
+ * template container) whose tag carries no version: no tag, `latest`,
  * `stable`, `edge`, `dind`, `stable-dind`, `dind-rootless`. A major version such as `docker:27` or
  * `docker:27-dind` is pinned enough.
  *
@@ -22,6 +23,49 @@ export default defineRule({
     { platform: 'gitlab', bad: 'build:\n  image: docker:latest\n  script: docker version\n' },
     { platform: 'gitlab', bad: 'variables:\n  DOCKER_TLS_CERTDIR: "/certs"\nbuild:\n  image: docker:27\n  services: [docker:dind]\n  script: docker version\n' },
     { platform: 'gitlab', good: 'variables:\n  DOCKER_TLS_CERTDIR: "/certs"\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker version\n' },
+    {
+      platform: 'jenkins',
+      bad: `pipeline {
+  agent {
+    docker { image 'docker:latest' }
+  }
+  stages {
+    stage('Build') {
+      steps {
+        sh 'docker version'
+      }
+    }
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      bad: `podTemplate(containers: [
+  containerTemplate(name: 'dind', image: 'docker:dind', privileged: true),
+]) {
+  node(POD_LABEL) {
+    sh 'docker version'
+  }
+}
+`,
+    },
+    {
+      platform: 'jenkins',
+      good: `pipeline {
+  agent {
+    docker { image 'docker:27-cli' }
+  }
+  stages {
+    stage('Build') {
+      steps {
+        sh 'docker version'
+      }
+    }
+  }
+}
+`,
+    },
   ],
   check({ jobs, report }) {
     for (const job of jobs) {

@@ -208,21 +208,26 @@ function renderRulePage(rule: RuleSource): string {
   ];
   const bad = rule.examples.filter((e) => e.bad !== undefined);
   const good = rule.examples.filter((e) => e.good !== undefined);
-  if (bad.length > 0) out.push('', '### Reported', ...bad.flatMap((e) => renderExample(e.bad!, e.files)));
-  if (good.length > 0) out.push('', '### Not reported', ...good.flatMap((e) => renderExample(e.good!, e.files)));
+  if (bad.length > 0) out.push('', '### Reported', ...bad.flatMap((e) => renderExample(e.platform, e.bad!, e.files)));
+  if (good.length > 0) out.push('', '### Not reported', ...good.flatMap((e) => renderExample(e.platform, e.good!, e.files)));
   return `${out.join('\n')}\n`;
 }
 
-/** The pipeline, labelled `.gitlab-ci.yml` only when other files come with it. */
-function renderExample(pipeline: string, files: ExampleSource['files']): string[] {
-  if (files.length === 0) return ['', ...yamlBlock(pipeline)];
-  return [['.gitlab-ci.yml', pipeline] as const, ...files].flatMap(([path, text]) => ['', `\`${path}\`:`, '', ...yamlBlock(text)]);
+/** The file an example's text stands for, by platform (as the rule examples test lints it). */
+const MAIN_FILE: Readonly<Record<string, string>> = { gitlab: '.gitlab-ci.yml', runner: 'config.toml', jenkins: 'Jenkinsfile' };
+
+/** The example's main file, labelled with its name only when other files come with it. */
+function renderExample(platform: string, main: string, files: ExampleSource['files']): string[] {
+  const name = MAIN_FILE[platform] ?? '.gitlab-ci.yml';
+  if (files.length === 0) return ['', ...codeBlock(name, main)];
+  return [[name, main] as const, ...files].flatMap(([path, text]) => ['', `\`${path}\`:`, '', ...codeBlock(path, text)]);
 }
 
-function yamlBlock(text: string): string[] {
+function codeBlock(path: string, text: string): string[] {
   const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longestRun + 1));
-  return [`${fence}yaml`, ...text.replace(/\n$/, '').split('\n'), fence];
+  const language = path.endsWith('.toml') ? 'toml' : /(^|\/)Jenkinsfile|\.groovy$/.test(path) ? 'groovy' : 'yaml';
+  return [`${fence}${language}`, ...text.replace(/\n$/, '').split('\n'), fence];
 }
 
 function renderReadmeSection(rules: readonly RuleSource[]): string {

@@ -84,7 +84,7 @@ function lint(io: Io, paths: string[], flags: LintFlags): number {
   if (result.targets.length === 0) {
     if (result.notes.length > 0) return EXIT_OK;
     io.stderr(
-      `cilint: no CI configuration found in ${paths.length ? paths.join(', ') : '.'} (looked for .gitlab-ci.yml, *.gitlab-ci.yml, and runner configs: *.toml and Helm values*.yaml with a [[runners]] table)\n`,
+      `cilint: no CI configuration found in ${paths.length ? paths.join(', ') : '.'} (looked for .gitlab-ci.yml, *.gitlab-ci.yml, Jenkinsfiles (Jenkinsfile*, *.jenkinsfile, *.groovy defining a pipeline), and runner configs: *.toml and Helm values*.yaml with a [[runners]] table)\n`,
     );
     return EXIT_OK;
   }
@@ -189,9 +189,10 @@ function listRules(io: Io, flags: { format: 'text' | 'json' }): number {
     return EXIT_OK;
   }
   const width = Math.max(...docs.map((d) => d.slug.length));
+  const platformsWidth = Math.max(...docs.map((d) => d.platforms.join(',').length));
   for (const d of docs) {
     const fixable = fixableOf(d.slug);
-    io.stdout(`${d.slug.padEnd(width)}  ${d.severity.padEnd(7)}  ${d.platforms.join(',').padEnd(13)}  ${(fixable ? `fix:${fixable}` : '').padEnd(11)}  ${d.summary}\n`);
+    io.stdout(`${d.slug.padEnd(width)}  ${d.severity.padEnd(7)}  ${d.platforms.join(',').padEnd(platformsWidth)}  ${(fixable ? `fix:${fixable}` : '').padEnd(11)}  ${d.summary}\n`);
   }
   return EXIT_OK;
 }
@@ -238,7 +239,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1 (default: warning)').choices(['error', 'warning', 'info']))
-    .addOption(new Option('--kind <kind>', 'read the named files as this kind of configuration, whatever their names').choices(['gitlab', 'runner']))
+    .addOption(new Option('--kind <kind>', 'read the named files as this kind of configuration, whatever their names').choices(['gitlab', 'runner', 'jenkins']))
     .addOption(new Option('--executor <executor>', 'the runner executor to assume when no runner config is linted (default: docker)').choices(['docker', 'kubernetes']))
     .option('-c, --config <file>', 'use this configuration file instead of searching for .cilint.yml')
     .option('--no-config', 'use no configuration file')
@@ -256,7 +257,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--dry-run', 'write nothing; say what would be fixed')
     .option('--diff', 'print a unified diff of the fixes and write nothing')
     .addOption(new Option('--fail-on <severity>', 'lowest remaining severity that makes the exit code 1 (default: warning)').choices(['error', 'warning', 'info']))
-    .addOption(new Option('--kind <kind>', 'read the named files as this kind of configuration, whatever their names').choices(['gitlab', 'runner']))
+    .addOption(new Option('--kind <kind>', 'read the named files as this kind of configuration, whatever their names').choices(['gitlab', 'runner', 'jenkins']))
     .addOption(new Option('--executor <executor>', 'the runner executor to assume when no runner config is linted (default: docker)').choices(['docker', 'kubernetes']))
     .option('-c, --config <file>', 'use this configuration file instead of searching for .cilint.yml')
     .option('--no-config', 'use no configuration file')

@@ -373,6 +373,16 @@ function readShortOptions(words: readonly ShellWord[], index: number, table: Opt
   return { options, next: index + 1 };
 }
 
+/**
+ * The options of a `docker run` argument string written without the command (a Jenkins agent's `args`,
+ * `image.inside(args)`): every word is read as an option or its value, and words only known at run time
+ * are skipped, as they most likely hold options.
+ */
+export function parseRunOptions(words: readonly ShellWord[]): { options: CliOption[]; positionals: ShellWord[] } {
+  const { options, positionals } = parseOptions(words, RUN, true, true);
+  return { options, positionals };
+}
+
 export function findDockerInvocations(script: ParsedScript): DockerInvocation[] {
   return script.commands.flatMap((command) => parseDockerInvocation(command) ?? []);
 }

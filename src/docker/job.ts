@@ -12,7 +12,10 @@ import { memoByObject } from './memo.js';
 export interface DindService {
   container: Container;
   ref: ImageRef;
-  /** The daemon's environment: the job's variables, then the service's own (which win). */
+  /**
+   * The daemon's environment. GitLab: the job's variables, then the service's own (which win). Jenkins:
+   * the container's own only; a sidecar or pod container gets nothing from the pipeline's environment.
+   */
   env: ReadonlyMap<string, Variable>;
 }
 
@@ -21,7 +24,8 @@ export const dindServices = memoByObject((job: Job): DindService[] => {
   for (const container of job.services) {
     const ref = parseImageRef(container.image.value);
     if (!isDindImage(ref)) continue;
-    out.push({ container, ref, env: new Map([...job.variables, ...container.variables]) });
+    const env = job.platform === 'jenkins' ? container.variables : new Map([...job.variables, ...container.variables]);
+    out.push({ container, ref, env });
   }
   return out;
 });
@@ -47,11 +51,25 @@ export const jobDockerHost = memoByObject((job: Job): JobDockerHost | undefined 
   return parsed ? { variable, parsed } : undefined;
 });
 
+export interface JobHostnames {
+  names: Set<string>;
+  /** Some name derives from an image written with a variable (GitLab). */
+  uncertain: boolean;
+  /** Some service may answer under names not listed (a Jenkins sidecar reached by its address or id). */
+  incomplete: boolean;
+}
+
 /** Every hostname under which some service of the job answers. */
-export function jobServiceHostnames(job: Job, executor: Executor): { names: Set<string>; uncertain: boolean } {
+export function jobServiceHostnames(job: Job, executor: Executor): JobHostnames {
   const names = new Set<string>();
   let uncertain = false;
+  let incomplete = false;
   for (const c of job.services) {
+    if (c.hostnames) {
+      c.hostnames.names.forEach((n) => names.add(n));
+      incomplete ||= !c.hostnames.complete;
+      continue;
+    }
     const h = serviceHostnames(
       c.image.value,
       c.aliases.map((a) => a.value),
@@ -60,7 +78,12 @@ export function jobServiceHostnames(job: Job, executor: Executor): { names: Set<
     h.names.forEach((n) => names.add(n));
     uncertain ||= h.uncertain;
   }
-  return { names, uncertain };
+  return { names, uncertain, incomplete };
+}
+
+/** The hostnames under which one service of a job answers. */
+export function containerHostnames(c: Container, executor: Executor): readonly string[] {
+  return c.hostnames?.names ?? serviceHostnames(c.image.value, c.aliases.map((a) => a.value), executor).names;
 }
 
 const parsedScripts = new WeakMap<ScriptStep, ParsedScript>();

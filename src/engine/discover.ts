@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { isJenkinsPipelineText } from '../parsers/jenkins/index.js';
 import { isRunnerConfigText } from '../parsers/runner/index.js';
 import { describeFsError } from './fs-host.js';
 
-export type FileKind = 'gitlab' | 'runner';
+export type FileKind = 'gitlab' | 'runner' | 'jenkins';
 
 export interface Target {
   /** Absolute path of the file. */
@@ -26,16 +27,34 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 const HELM_VALUES_PATTERN = /^values[\w.-]*\.ya?ml$/;
 /** Names that may hold a configuration cilint reads, depending on their content. */
-const CANDIDATE_PATTERN = /(\.toml|^values[\w.-]*\.ya?ml)$/;
+const CANDIDATE_PATTERN = /(\.toml|^values[\w.-]*\.ya?ml|\.groovy)$/;
 
-/** What a file is, from its name and (for runner configs) a textual look at its content. */
+/** `Jenkinsfile`, `Jenkinsfile.release`, `Jenkinsfile_k8s`, `deploy.Jenkinsfile`, `build.jenkinsfile`. */
+const JENKINSFILE_PATTERN = /^(Jenkinsfile([._].*)?|.+\.[Jj]enkinsfile)$/;
+
+/** Whether a file name says it is a Jenkins pipeline (`*.groovy` files need a look at their text too). */
+export function isJenkinsfileName(name: string): boolean {
+  return JENKINSFILE_PATTERN.test(name);
+}
+
+/** What a file is, from its name and (for runner configs and Groovy files) a textual look at its content. */
 export function classify(abs: string): Omit<Target, 'path' | 'explicit'> | undefined {
   const name = basename(abs);
   if (PIPELINE_NAMES.has(name)) return { kind: 'gitlab', fragment: false };
   if (FRAGMENT_PATTERN.test(name)) return { kind: 'gitlab', fragment: true };
+  if (isJenkinsfileName(name)) return { kind: 'jenkins', fragment: false };
+  if (name.endsWith('.groovy') && definesPipeline(abs)) return { kind: 'jenkins', fragment: false };
   if (name.endsWith('.toml') && hasRunnersLine(abs)) return { kind: 'runner', format: 'toml', fragment: false };
   if (HELM_VALUES_PATTERN.test(name) && hasRunnersLine(abs)) return { kind: 'runner', format: 'helm', fragment: false };
   return undefined;
+}
+
+function definesPipeline(abs: string): boolean {
+  try {
+    return isJenkinsPipelineText(readFileSync(abs, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 function hasRunnersLine(abs: string): boolean {
@@ -71,13 +90,17 @@ export function discover(paths: readonly string[], cwd: string, kind?: FileKind,
     } else {
       const c = classify(abs);
       if (!c && !kind && CANDIDATE_PATTERN.test(basename(abs))) {
-        // A hook passes every .toml or values.yaml it sees: one without a [[runners]] table is not ours.
-        notes.push(`${p}: not a runner config (no [[runners]] table); skipped`);
+        // A hook passes every .toml, values.yaml or .groovy file it sees: most are not ours.
+        notes.push(
+          abs.endsWith('.groovy')
+            ? `${p}: not a Jenkins pipeline (no pipeline {, node or podTemplate( in it); skipped`
+            : `${p}: not a runner config (no [[runners]] table); skipped`,
+        );
         continue;
       }
       if (!c && !kind) {
         throw new UsageError(
-          `${p}: cannot tell what kind of configuration this is; pass --kind gitlab (a GitLab CI file) or --kind runner (a GitLab Runner config.toml)`,
+          `${p}: cannot tell what kind of configuration this is; pass --kind gitlab (a GitLab CI file), --kind runner (a GitLab Runner config.toml) or --kind jenkins (a Jenkinsfile)`,
         );
       }
       const format = kind === 'runner' || (!kind && c?.kind === 'runner') ? (/\.ya?ml$/i.test(abs) ? 'helm' : 'toml') : undefined;

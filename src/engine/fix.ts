@@ -1,8 +1,10 @@
 import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadYaml } from '../parsers/yaml/load.js';
+import { parseGroovy } from '../parsers/jenkins/groovy/index.js';
 import { loadToml } from '../parsers/toml/load.js';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
+import { isJenkinsfileName } from './discover.js';
 import { lintPaths, type LintOptions, type LintResult } from './lint.js';
 import type { Edit, Finding, Fix } from './rule.js';
 
@@ -157,6 +159,12 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
 function parseProblem(file: SourceFile, text: string): string | undefined {
   const probe = makeSourceFile(file.path, file.relPath, text);
   if (/\.toml$/i.test(file.path)) return loadToml(probe, text).error?.message;
+  if (isJenkinsfileName(basename(file.path)) || /\.groovy$/i.test(file.path)) {
+    // Groovy recovers from errors, so a file may be fixed despite one; the fix must add none.
+    const before = parseGroovy(file.text).errors.length;
+    const after = parseGroovy(text).errors;
+    return after.length > before ? after[0]!.message : undefined;
+  }
   return loadYaml(probe).problems.find((p) => p.kind === 'parse-error')?.message;
 }
 

@@ -8,10 +8,12 @@ import { isKubernetes, type Runner, type RunnerConfig } from '../model/runner.js
 import { makeSourceFile, type SourceFile } from '../model/source.js';
 import { spanKey } from '../model/span.js';
 import { parseGitlabPipeline } from '../parsers/gitlab/index.js';
+import { UnreadableFileError } from '../parsers/gitlab/include.js';
 import type { FileHost } from '../parsers/host.js';
+import { isJenkinsPipelineText, parseJenkinsfile } from '../parsers/jenkins/index.js';
 import { parseHelmValues, parseRunnerToml } from '../parsers/runner/index.js';
 import type { Config } from './config.js';
-import { classify, discover, projectRoot, UsageError, type FileKind, type Target } from './discover.js';
+import { classify, discover, isJenkinsfileName, projectRoot, UsageError, type FileKind, type Target } from './discover.js';
 import { allDirectives, applySuppressions, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
 import { decodeText, describeFsError, FsHost } from './fs-host.js';
 import { MEMORY_ROOT, MemoryHost } from './memory-host.js';
@@ -48,7 +50,7 @@ export function lintPaths(opts: LintOptions): LintResult {
   const { config, cwd } = opts;
   const stdinPath = opts.stdin ? resolve(cwd, opts.stdin.filename) : undefined;
   const notes: string[] = [];
-  const discovered = opts.stdin ? stdinTarget(stdinPath!, opts.kind) : discover(opts.paths, cwd, opts.kind, notes);
+  const discovered = opts.stdin ? stdinTarget(stdinPath!, opts.kind, opts.stdin.text) : discover(opts.paths, cwd, opts.kind, notes);
   const targets = discovered.filter((t) => t.explicit || !isIgnored(t.path, config));
   const overrides = new Map(opts.overrides ?? []);
   if (stdinPath) overrides.set(stdinPath, opts.stdin!.text);
@@ -58,7 +60,10 @@ export function lintPaths(opts: LintOptions): LintResult {
   const onlyFiles = opts.stdin !== undefined || targets.every((t) => t.explicit);
   const context = config.runners ? mappedRunnerConfigs(config, runnerTargets) : [];
   const model: LintSet = {
-    pipelines: loadPipelines(targets.filter((t) => t.kind === 'gitlab'), overrides),
+    pipelines: [
+      ...loadPipelines(targets.filter((t) => t.kind === 'gitlab'), overrides),
+      ...loadJenkinsfiles(targets.filter((t) => t.kind === 'jenkins'), overrides),
+    ],
     runnerConfigs: [...runnerTargets, ...context].map((t) => loadRunnerConfig(t, cwd, overrides)),
   };
   const contextFiles = new Set(context.map((t) => t.path));
@@ -79,10 +84,11 @@ export function lintPaths(opts: LintOptions): LintResult {
 /** Findings the engine itself reports (not rules). */
 export const ENGINE_SLUGS = ['unused-disable'] as const;
 
-function stdinTarget(path: string, kind: FileKind | undefined): Target[] {
-  const c = classify(path);
+function stdinTarget(path: string, kind: FileKind | undefined, text: string): Target[] {
+  // A `.groovy` file is told by its content, which is the text read, not the file on disk.
+  const c = path.endsWith('.groovy') ? (isJenkinsPipelineText(text) ? { kind: 'jenkins' as const } : undefined) : classify(path);
   if (!c && !kind) {
-    throw new UsageError(`--stdin-filename ${path}: cannot tell what kind of configuration this is; pass --kind gitlab or --kind runner`);
+    throw new UsageError(`--stdin-filename ${path}: cannot tell what kind of configuration this is; pass --kind gitlab, --kind runner or --kind jenkins`);
   }
   const k = kind ?? c!.kind;
   const format = k === 'runner' ? (/\.ya?ml$/i.test(path) ? 'helm' : 'toml') : undefined;
@@ -146,6 +152,27 @@ function loadPipelines(targets: Target[], overrides: ReadonlyMap<string, string>
   return units.filter((u) => !(u.target.fragment && includedAbs.has(u.target.path))).map(parse);
 }
 
+/** Each Jenkinsfile is a pipeline of its own; files it reads (`yamlFile`) resolve from its project root. */
+function loadJenkinsfiles(targets: Target[], overrides: ReadonlyMap<string, string>): Pipeline[] {
+  const hosts = new Map<string, FsHost>();
+  return targets.map((t) => {
+    const root = projectRoot(t.path);
+    let host = hosts.get(root);
+    if (!host) hosts.set(root, (host = new FsHost(root, overrides)));
+    return readJenkinsfile(relative(root, t.path).split(sep).join('/'), host);
+  });
+}
+
+/** A Jenkinsfile read through a host: missing is a usage error, not text a parse error (as for GitLab). */
+function readJenkinsfile(rel: string, host: FileHost): Pipeline {
+  const read = host.read(rel);
+  if (!('error' in read)) return parseJenkinsfile(read, host);
+  if (read.reason === 'unreadable') throw new UnreadableFileError(`${rel}: ${read.error}`);
+  const file = makeSourceFile(host.absolute(rel), rel, '');
+  const issue = { kind: 'parse-error' as const, span: { file, start: 0, end: 0 }, message: `cannot lint this file: ${read.error}` };
+  return { ...parseJenkinsfile(file, host), issues: [issue] };
+}
+
 function loadRunnerConfig(t: Target, cwd: string, overrides: ReadonlyMap<string, string>): RunnerConfig {
   let buf: Buffer;
   try {
@@ -171,8 +198,9 @@ function loadRunnerConfig(t: Target, cwd: string, overrides: ReadonlyMap<string,
 }
 
 /**
- * Lints an in-memory repository: `.gitlab-ci.yml` files (and `*.gitlab-ci.yml`) are pipelines, `*.toml`
- * files are runner configs, everything else is there to be included. Rule examples and tests use it.
+ * Lints an in-memory repository: `.gitlab-ci.yml` files (and `*.gitlab-ci.yml`) are pipelines, so are
+ * Jenkinsfiles (`Jenkinsfile*`, `*.Jenkinsfile`, `*.groovy`), `*.toml` files are runner configs, and
+ * everything else is there to be included. Rule examples and tests use it.
  */
 export function lintFiles(
   files: Readonly<Record<string, string>>,
@@ -183,10 +211,11 @@ export function lintFiles(
   const host = new MemoryHost(files, MEMORY_ROOT, overrides);
   const names = Object.keys(files);
   const pipelines = names.filter((n) => /(^|\/)(\.gitlab-ci|[^/]+\.gitlab-ci)\.ya?ml$/.test(n));
+  const jenkinsfiles = names.filter((n) => isJenkinsfileName(n.slice(n.lastIndexOf('/') + 1)) || n.endsWith('.groovy'));
   const runnerConfigs = names
     .filter((n) => n.endsWith('.toml'))
     .map((n) => parseRunnerToml(host.read(n) as SourceFile));
-  return lintWithHost(pipelines, host, rules, executor, runnerConfigs);
+  return lintWithHost(pipelines, host, rules, executor, runnerConfigs, jenkinsfiles);
 }
 
 /** Lints pipelines read through any host. */
@@ -196,8 +225,10 @@ export function lintWithHost(
   rules: readonly Rule[],
   executor: Executor = 'docker',
   runnerConfigs: readonly RunnerConfig[] = [],
+  jenkinsfiles: readonly string[] = [],
 ): Finding[] {
-  const model: LintSet = { pipelines: rootRels.map((r) => parseGitlabPipeline(r, host)), runnerConfigs };
+  const pipelines = [...rootRels.map((r) => parseGitlabPipeline(r, host)), ...jenkinsfiles.map((r) => readJenkinsfile(r, host))];
+  const model: LintSet = { pipelines, runnerConfigs };
   return runRules(model, rules, { executor });
 }
 
@@ -218,7 +249,9 @@ export function runRules(model: LintSet, rules: readonly Rule[], settings: RunSe
   const jobs: Job[] = [...pipelineOf.keys()];
   const runners: Runner[] = model.runnerConfigs.flatMap((c) => c.runners);
   const mapping = runnerMapping(settings.config, runners);
+  // GitLab runners run GitLab pipelines only; a Jenkins job runs on an agent no runner config describes.
   const runnersFor = (job: Job): readonly Runner[] => {
+    if (job.platform !== 'gitlab') return [];
     const p = pipelineOf.get(job);
     return mapping && p ? mapping(p) : runners;
   };

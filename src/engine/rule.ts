@@ -71,11 +71,11 @@ export interface RuleContext {
 
 /**
  * A rule's example: `bad` must fire, `good` must stay silent. For `gitlab` the text is a
- * `.gitlab-ci.yml`, for `runner` a `config.toml`; `files` adds more files to the lint set (includes,
- * or the runner config a pipeline runs on).
+ * `.gitlab-ci.yml`, for `runner` a `config.toml`, for `jenkins` a `Jenkinsfile`; `files` adds more
+ * files to the lint set (includes, the runner config a pipeline runs on, a pod's `yamlFile`).
  */
 export interface RuleExample {
-  readonly platform: 'gitlab' | 'runner';
+  readonly platform: 'gitlab' | 'runner' | 'jenkins';
   readonly bad?: string;
   readonly good?: string;
   /** What `cilint fix` (with unsafe fixes) makes of `bad`; it must then lint clean for this rule. */

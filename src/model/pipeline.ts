@@ -53,6 +53,12 @@ export interface Container {
   readonly privileged?: Located<boolean>;
   /** Host paths the pipeline mounts into the container (GitLab: none, the runner decides). */
   readonly mounts: readonly Mount[];
+  /**
+   * Jenkins: the hostnames under which the job's steps reach this container, as the pipeline decides
+   * them (`localhost` in a pod, a `--link` alias); `complete` when no other name can reach it. GitLab:
+   * undefined, the runner derives the names from the image and `alias`.
+   */
+  readonly hostnames?: { readonly names: readonly string[]; readonly complete: boolean };
 }
 
 export interface ScriptStep {
@@ -68,6 +74,12 @@ export interface ScriptStep {
    * scalars, Groovy strings without escapes), so a fix can edit inside it exactly.
    */
   readonly editable: boolean;
+  /**
+   * How shell text that a fix inserts is written inside the step's source: a Groovy string escapes its
+   * own quote, backslashes and, when it interpolates, `$`; undefined when it cannot be written there.
+   * Absent when text is written as it is (YAML plain and literal scalars).
+   */
+  escape?(text: string): string | undefined;
 }
 
 export interface Job {

@@ -140,13 +140,13 @@ describe('rules and explain', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^missing-tls-certdir\s+warning\s+gitlab\s+fix:unsafe\s+A Docker-in-Docker job/m);
     const json = JSON.parse(run(['rules', '--format', 'json'], repo({})).stdout);
-    expect(json.find((x: { slug: string }) => x.slug === 'socket-mount')).toMatchObject({ severity: 'warning', platforms: ['runner'] });
+    expect(json.find((x: { slug: string }) => x.slug === 'socket-mount')).toMatchObject({ severity: 'warning', platforms: ['jenkins', 'runner'] });
   });
 
   it('explains a rule with its doc and examples', () => {
     const r = run(['explain', 'tls-disabled'], repo({}));
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^tls-disabled \(warning; gitlab\)/);
+    expect(r.stdout).toMatch(/^tls-disabled \(warning; gitlab, jenkins\)/);
     expect(r.stdout).toContain('## Why is this bad?');
     expect(r.stdout).toContain('## Reported');
     expect(r.stdout).toContain('    variables:');

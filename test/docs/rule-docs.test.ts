@@ -87,6 +87,8 @@ describe('renderRuleDocs', () => {
         '  examples: [',
         "    { platform: 'gitlab', bad: 'a: \"x\"\\nb: \\'y\\'\\n', files: { 'ci/x.yml': `x: 1\\n` } },",
         "    { platform: 'gitlab', good: 'c: 1\\n' },",
+        "    { platform: 'jenkins', good: 'node { }\\n' },",
+        "    { platform: 'runner', good: '[[runners]]\\n', files: { 'ci/pod.yaml': 'spec: {}\\n' } },",
         '  ],',
         '  check() {},',
         '});',
@@ -104,7 +106,8 @@ describe('renderRuleDocs', () => {
     expect(page).toContain('**info** · A | in the summary.');
     expect(page).toContain('## What it does\nFlags things:\n- one\n  continued\n\n## Why is this bad?\nIt\'s bad.');
     expect(page).toContain('### Reported\n\n`.gitlab-ci.yml`:\n\n```yaml\na: "x"\nb: \'y\'\n```\n\n`ci/x.yml`:\n\n```yaml\nx: 1\n```');
-    expect(page).toContain('### Not reported\n\n```yaml\nc: 1\n```\n');
+    expect(page).toContain('### Not reported\n\n```yaml\nc: 1\n```\n\n```groovy\nnode { }\n```\n');
+    expect(page).toContain('`config.toml`:\n\n```toml\n[[runners]]\n```\n\n`ci/pod.yaml`:\n\n```yaml\nspec: {}\n```\n');
   });
 
   it('rewrites only the README section between the markers', () => {

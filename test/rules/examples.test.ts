@@ -8,7 +8,7 @@ import { MEMORY_ROOT } from '../../src/engine/memory-host.js';
 
 const rulesDir = fileURLToPath(new URL('../../rules/', import.meta.url));
 
-const MAIN_FILE: Record<RuleExample['platform'], string> = { gitlab: '.gitlab-ci.yml', runner: 'config.toml' };
+const MAIN_FILE: Record<RuleExample['platform'], string> = { gitlab: '.gitlab-ci.yml', runner: 'config.toml', jenkins: 'Jenkinsfile' };
 
 function lintExample(example: RuleExample, text: string) {
   return lintFiles({ ...example.files, [MAIN_FILE[example.platform]]: text }, RULES);
