@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { Executor } from '../docker/hostnames.js';
 import type { Job, Pipeline } from '../model/pipeline.js';
@@ -85,6 +85,8 @@ export function lintPaths(opts: LintOptions): LintResult {
 export const ENGINE_SLUGS = ['unused-disable'] as const;
 
 function stdinTarget(path: string, kind: FileKind | undefined, text: string): Target[] {
+  // Includes resolve from the file's folder, so it must exist even when the file does not (yet).
+  if (!existsSync(dirname(path))) throw new UsageError(`--stdin-filename ${path}: the folder ${dirname(path)} does not exist`);
   // A `.groovy` file is told by its content, which is the text read, not the file on disk.
   const c = path.endsWith('.groovy') ? (isJenkinsPipelineText(text) ? { kind: 'jenkins' as const } : undefined) : classify(path);
   if (!c && !kind) {

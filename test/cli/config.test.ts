@@ -176,6 +176,20 @@ describe('--stdin', () => {
     expect(f.map((x) => `${x.file} ${x.rule}`)).toContain('ci/dind.yml missing-tls-certdir');
   });
 
+  it('refuses a --stdin-filename in a folder that does not exist (exit 2, no internal error)', () => {
+    let stderr = '';
+    const code = main(['--stdin', '--stdin-filename', 'nope/.gitlab-ci.yml'], {
+      cwd: repo({}),
+      env: {},
+      isTTY: false,
+      stdout: () => undefined,
+      stderr: (t) => (stderr += t),
+      readStdin: () => 'build:\n  script: make\n',
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^cilint: --stdin-filename .*nope\/\.gitlab-ci\.yml: the folder .*nope does not exist\n$/);
+  });
+
   it('needs --stdin-filename', () => {
     const r = run(['--stdin'], repo({}));
     expect(r.code).toBe(2);

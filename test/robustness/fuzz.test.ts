@@ -7,7 +7,7 @@ import { repo, run } from '../cli/helpers.js';
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 
-/** Every configuration file in the fixtures and examples, as [name cilint recognises, text]. */
+/** Every GitLab, runner and Jenkins file in the fixtures and examples, as [name cilint recognises, text]. */
 function corpus(): [string, string][] {
   const out: [string, string][] = [];
   const walk = (dir: string): void => {
@@ -16,10 +16,12 @@ function corpus(): [string, string][] {
       if (statSync(abs).isDirectory()) walk(abs);
       else if (/\.ya?ml$/.test(name)) out.push(['.gitlab-ci.yml', readFileSync(abs, 'latin1')]);
       else if (/\.toml$/.test(name)) out.push(['config.toml', readFileSync(abs, 'latin1')]);
+      else if (/^Jenkinsfile|\.groovy$/.test(name)) out.push(['Jenkinsfile', readFileSync(abs, 'latin1')]);
     }
   };
   walk(join(fixtures, 'gitlab'));
   walk(join(fixtures, 'runner'));
+  walk(join(fixtures, 'jenkins', 'valid'));
   walk(examples);
   return out.sort((a, b) => (a[1] < b[1] ? -1 : 1));
 }

@@ -78,6 +78,13 @@ describe('hostile inputs', () => {
     expect(json(r.stdout).findings.map((f) => f.message)).toEqual([expect.stringMatching(/outside the repository root/)]);
   });
 
+  it('a Jenkinsfile with an unterminated triple-quoted string', () => {
+    const text = "pipeline {\n  agent any\n  stages {\n    stage('b') {\n      steps {\n        sh '''\n          docker build .\n      }\n    }\n  }\n}\n";
+    const r = run(['--format', 'json', '--no-config'], repo({ Jenkinsfile: text }));
+    expect(r.code).toBe(1);
+    expect(json(r.stdout).findings).toEqual([expect.objectContaining({ rule: 'parse-error', file: 'Jenkinsfile', line: 6 })]);
+  });
+
   it('a TOML file with a duplicate table', () => {
     const r = run(['--format', 'json'], repo({ 'config.toml': '[[runners]]\n  [runners.docker]\n    image = "a"\n  [runners.docker]\n    image = "b"\n' }));
     expect(json(r.stdout).findings).toEqual([expect.objectContaining({ rule: 'parse-error', line: 4 })]);

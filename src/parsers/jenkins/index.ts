@@ -6,7 +6,7 @@ import { asMap, type Tree } from '../../model/tree.js';
 import type { FileHost } from '../host.js';
 import { loadYaml, type LoadedYaml } from '../yaml/load.js';
 import type * as G from './groovy/ast.js';
-import { children, parseGroovy, walk } from './groovy/index.js';
+import { children, lexGroovy, parseGroovy, walk } from './groovy/index.js';
 import { POD_HOSTNAMES, podContainers, type PodContainer } from './pod.js';
 import {
   concatTexts,
@@ -42,9 +42,7 @@ export function parseJenkinsfile(file: SourceFile, host: FileHost): Pipeline {
   const issues: ModelIssue[] = [];
   // Groovy stops at its first syntax error; later ones are mostly its consequences.
   const first = parsed.errors[0];
-  if (first) {
-    issues.push({ kind: 'parse-error', span: { file, start: first.start, end: Math.max(first.start, first.end) }, message: groovyMessage(first.message) });
-  }
+  if (first) issues.push(syntaxIssue(file, first));
   const reader = new Reader(file, host, parsed.ast, issues);
   return {
     platform: 'jenkins',
@@ -77,6 +75,26 @@ export function isJenkinsPipelineText(text: string): boolean {
     return undefined;
   });
   return found || errors.length > 0;
+}
+
+/**
+ * The first syntax error as a finding. Groovy reports a string left open at the end of the file; the
+ * useful place is where the string opens, so that is where an unterminated multi-line string points.
+ */
+function syntaxIssue(file: SourceFile, first: { message: string; start: number; end: number }): ModelIssue {
+  if (/0xFFFF/.test(first.message)) {
+    const open = lexGroovy(file.text).tokens.find((t) => t.kind === 'string' && t.str && !t.str.terminated);
+    // A `${` left open inside the string is the real culprit there; Groovy's end-of-file position stays.
+    if (open?.str && open.str.parts.every((p) => p.kind !== 'block')) {
+      const quote = open.str.quote;
+      return {
+        kind: 'parse-error',
+        span: { file, start: open.start, end: open.start + quote.length },
+        message: `Groovy syntax error: the ${quote} string opened here is never closed`,
+      };
+    }
+  }
+  return { kind: 'parse-error', span: { file, start: first.start, end: Math.max(first.start, first.end) }, message: groovyMessage(first.message) };
 }
 
 function groovyMessage(message: string): string {
