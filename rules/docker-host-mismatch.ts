@@ -2,6 +2,9 @@ import { defineRule } from '../src/engine/rule.js';
 import { effectivePort } from '../src/docker/docker-host.js';
 import { containerHostnames, dindServices, jobDockerHost, jobServiceHostnames, tlsOn } from '../src/docker/job.js';
 import type { Fix } from '../src/engine/rule.js';
+import { addServiceAlias, configRoot } from '../src/edit/yaml.js';
+import type { Container } from '../src/model/pipeline.js';
+import type { Tree } from '../src/model/tree.js';
 import { spanText, type Span } from '../src/model/span.js';
 
 /**
@@ -30,8 +33,10 @@ import { spanText, type Span } from '../src/model/span.js';
  * `DOCKER_TLS_SAN: DNS:<alias>` when you reach it under another alias.
  *
  * ## Fix safety
- * Safe: with TLS on, `cilint fix` turns port 2375 into 2376 where the value is written. Other
- * mismatches need a choice (an alias, a SAN, TLS on) and are left to you.
+ * Safe: with TLS on, `cilint fix` turns port 2375 into 2376 where the value is written, and gives a
+ * dind service pulled through a variable prefix (a mirror, the dependency proxy) `alias: docker` when
+ * `DOCKER_HOST` names `docker`. Other mismatches need a choice (an alias, a SAN, TLS on) and are left
+ * to you.
  */
 export default defineRule({
   slug: 'docker-host-mismatch',
@@ -39,6 +44,18 @@ export default defineRule({
   summary: 'DOCKER_HOST names a host or port the job\'s dind service does not serve.',
   fixable: 'safe',
   examples: [
+    {
+      platform: 'gitlab',
+      bad: 'build:\n  image: docker:27\n  variables:\n    DOCKER_TLS_CERTDIR: "/certs"\n    DOCKER_HOST: tcp://docker:2376\n  services:\n    - $CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX/docker:27-dind # via the proxy\n  script: docker info\n',
+      fixed:
+        'build:\n  image: docker:27\n  variables:\n    DOCKER_TLS_CERTDIR: "/certs"\n    DOCKER_HOST: tcp://docker:2376\n  services:\n    - name: $CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX/docker:27-dind\n      alias: docker # via the proxy\n  script: docker info\n',
+    },
+    {
+      platform: 'gitlab',
+      bad: 'build:\n  image: docker:27\n  variables: {DOCKER_TLS_CERTDIR: "/certs", DOCKER_HOST: "tcp://docker:2376"}\n  services: [mirror.example.com/$GROUP/docker:27-dind]\n  script: docker info\n',
+      fixed:
+        'build:\n  image: docker:27\n  variables: {DOCKER_TLS_CERTDIR: "/certs", DOCKER_HOST: "tcp://docker:2376"}\n  services: [{name: mirror.example.com/$GROUP/docker:27-dind, alias: docker}]\n  script: docker info\n',
+    },
     {
       platform: 'gitlab',
       bad: 'variables:\n  DOCKER_TLS_CERTDIR: "/certs"\n  DOCKER_HOST: tcp://docker:2375\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker info\n',
@@ -170,8 +187,10 @@ spec:
           continue;
         }
         const proxied = dind.some((s) => s.ref.hasVariables);
+        const unaliased = dind.filter((s) => s.ref.hasVariables && s.container.aliases.length === 0);
         report({
           at,
+          fix: host === 'docker' && unaliased.length === 1 ? aliasFix(unaliased[0].container) : undefined,
           message:
             `DOCKER_HOST names \`${host}\`, which is no hostname of the job's services (${names || 'none'})` +
             (host === 'localhost' && executorFor(job) === 'docker' ? '; `localhost` reaches services only on the Kubernetes executor' : '') +
@@ -210,6 +229,28 @@ spec:
 
 /** Names the dind image's certificate is always valid for (its entrypoint adds the container's own IPs too). */
 const CERTIFIED_NAMES = new Set(['docker', 'localhost', '127.0.0.1']);
+
+/** `alias: docker` on a dind service pulled through a variable prefix (a mirror or dependency proxy). */
+function aliasFix(service: Container): Fix | undefined {
+  const file = service.span.file;
+  const root = configRoot(file);
+  const node = root && findNode(root, service.span);
+  const edit = node && addServiceAlias(file, node, 'docker');
+  return edit && { title: 'give the dind service alias: docker', applicability: 'safe', edits: [edit] };
+}
+
+/** The tree node written exactly at `span` (the service entry), searched from a document root. */
+function findNode(root: Tree, span: Span): Tree | undefined {
+  if (root.span.start === span.start && root.span.end === span.end && root.kind !== 'seq') return root;
+  const children = root.kind === 'map' ? root.entries.map((e) => e.value) : root.kind === 'seq' ? root.items : [];
+  for (const c of children) {
+    if (c.span.start <= span.start && span.end <= c.span.end) {
+      const hit = findNode(c, span);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
 
 /** Replaces the port as written in the DOCKER_HOST value (plain or quoted scalar, no escapes in a URL). */
 function portFix(at: Span, from: number, to: number): Fix | undefined {

@@ -1,4 +1,5 @@
 import type { Rule } from '../src/engine/rule.js';
+import archivedKanikoImage from './archived-kaniko-image.js';
 import badReference from './bad-reference.js';
 import certsVolumeMissing from './certs-volume-missing.js';
 import dindNotAllowed from './dind-not-allowed.js';
@@ -24,6 +25,7 @@ import unpinnedDockerImage from './unpinned-docker-image.js';
 
 /** Every rule, in slug order. A test checks that each file in this folder is listed here. */
 export const RULES: readonly Rule[] = [
+  archivedKanikoImage,
   badReference,
   certsVolumeMissing,
   dindNotAllowed,

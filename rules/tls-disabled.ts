@@ -1,5 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { dindServices, tlsOn } from '../src/docker/job.js';
+import type { Fix } from '../src/engine/rule.js';
+import { spanText, type Span } from '../src/model/span.js';
 
 /**
  * ## What it does
@@ -16,15 +18,22 @@ import { dindServices, tlsOn } from '../src/docker/job.js';
  * ## How to fix
  * Set `DOCKER_TLS_CERTDIR: "/certs"`, point `DOCKER_HOST` at `tcp://docker:2376` (or leave it unset),
  * and let the runner share `/certs/client` with the job.
+ *
+ * ## Fix safety
+ * Unsafe: `cilint fix --unsafe-fixes` writes `"/certs"` where `""` stands (GitLab), and then moves a
+ * `DOCKER_HOST` on port 2375 to 2376 (docker-host-mismatch). The job works only if the runner shares
+ * `/certs/client` (see `certs-volume-missing`).
  */
 export default defineRule({
   slug: 'tls-disabled',
   severity: 'warning',
   summary: 'DOCKER_TLS_CERTDIR is set to "" for a Docker-in-Docker job: an unauthenticated daemon.',
+  fixable: 'unsafe',
   examples: [
     {
       platform: 'gitlab',
       bad: 'variables:\n  DOCKER_HOST: tcp://docker:2375\n  DOCKER_TLS_CERTDIR: ""\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker build .\n',
+      fixed: 'variables:\n  DOCKER_HOST: tcp://docker:2375\n  DOCKER_TLS_CERTDIR: "/certs"\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: docker build .\n',
     },
     {
       platform: 'gitlab',
@@ -88,6 +97,7 @@ spec:
         if (!v) continue;
         report({
           at: v.span,
+          fix: job.platform === 'gitlab' ? tlsOnFix(v.span) : undefined,
           message:
             job.platform === 'jenkins'
               ? `DOCKER_TLS_CERTDIR is empty, so the daemon in \`${svc.container.image.value}\` listens on port 2375 without authentication; ` +
@@ -99,3 +109,12 @@ spec:
     }
   },
 });
+
+/**
+ * `DOCKER_TLS_CERTDIR: "/certs"` where `""` is written. A `DOCKER_HOST` on port 2375 then contradicts
+ * TLS and docker-host-mismatch's safe fix moves it to 2376 in the next pass.
+ */
+function tlsOnFix(value: Span): Fix | undefined {
+  if (!/^(""|'')$/.test(spanText(value))) return undefined;
+  return { title: 'turn TLS on: DOCKER_TLS_CERTDIR: "/certs"', applicability: 'unsafe', edits: [{ file: value.file, start: value.start, end: value.end, text: '"/certs"' }] };
+}

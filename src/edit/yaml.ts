@@ -74,3 +74,31 @@ function endOfLine(text: string, offset: number): number {
   const end = nl === -1 ? text.length : nl;
   return text[end - 1] === '\r' ? end - 1 : end;
 }
+
+/**
+ * Gives a service written as an image string (`- registry/docker:dind` or an item of a flow list)
+ * an alias, turning it into the mapping form; a service already written as a mapping gets an
+ * `alias:` entry after its `name:`.
+ */
+export function addServiceAlias(file: SourceFile, service: Tree, alias: string): Edit | undefined {
+  const text = file.text;
+  if (service.kind === 'scalar') {
+    const written = text.slice(service.span.start, service.span.end);
+    const before = text.slice(text.lastIndexOf('\n', service.span.start - 1) + 1, service.span.start);
+    if (/^\s*-\s+$/.test(before)) {
+      // A block item: the mapping's keys line up under the first one, after `- `.
+      const column = columnOf(file, service.span.start);
+      return { file, start: service.span.start, end: service.span.end, text: `name: ${written}\n${' '.repeat(column)}alias: ${alias}` };
+    }
+    if (/[[,]\s*$/.test(before)) return { file, start: service.span.start, end: service.span.end, text: `{name: ${written}, alias: ${alias}}` };
+    return undefined;
+  }
+  if (service.kind !== 'map' || getEntry(service, 'alias')) return undefined;
+  const name = getEntry(service, 'name');
+  if (!name) return undefined;
+  if (isFlow(file, service)) {
+    return { file, start: name.value.span.end, end: name.value.span.end, text: `, alias: ${alias}` };
+  }
+  const at = endOfLine(text, name.value.span.end);
+  return { file, start: at, end: at, text: `\n${' '.repeat(columnOf(file, name.keySpan.start))}alias: ${alias}` };
+}

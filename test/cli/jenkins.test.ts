@@ -47,6 +47,7 @@ const SLICES: Record<string, RegExp> = {
   'unpinned-docker-image': /docker:(latest|dind)/,
   'docker-host-mismatch': /^tcp:\/\//,
   'insecure-docker-tcp': /^'?tcp:\/\//,
+  'archived-kaniko-image': /gcr\.io\/kaniko-project\/executor/,
 };
 
 describe('cilint lint on Jenkinsfiles', () => {
