@@ -1,6 +1,9 @@
 import { defineRule } from '../src/engine/rule.js';
-import { dindServices } from '../src/docker/job.js';
+import { dindServices, type DindService } from '../src/docker/job.js';
 import { isDindImage, parseImageRef } from '../src/docker/image.js';
+import type { Job } from '../src/model/pipeline.js';
+import { spanKey } from '../src/model/span.js';
+import { translationFix } from '../src/translate/index.js';
 
 /**
  * ## What it does
@@ -22,11 +25,20 @@ import { isDindImage, parseImageRef } from '../src/docker/image.js';
  * needed, bind the runner's socket on a dedicated runner instead (which has its own risks). If you keep
  * dind, limit privilege to the service: `services_privileged = true` with `allowed_privileged_services`
  * in the runner's `config.toml` (GitLab Runner 16.1+).
+ *
+ * ## Fix safety
+ * Unsafe, and applied only when a strategy is chosen: `cilint fix --strategy buildah|buildkit|kaniko|socket`
+ * (or `fix.strategy` in the config file; `--unsafe-fixes` alone never translates). GitLab jobs get a
+ * new image, variables and script: their `docker build`, `tag`, `push`, `login` and cache pulls become
+ * the builder's commands, every variable reference kept as written. A job that also runs `docker run`,
+ * `compose`, `exec`, `cp`, `save` or `load` is left as it is and named in the summary (only `socket`
+ * keeps a daemon). Jenkinsfiles are not translated.
  */
 export default defineRule({
   slug: 'privileged-dind',
   severity: 'warning',
   summary: 'A job uses a Docker-in-Docker service, which needs a privileged runner (in Jenkins, a privileged container).',
+  fixable: 'unsafe',
   examples: [
     {
       platform: 'gitlab',
@@ -88,7 +100,10 @@ spec:
 `,
     },
   ],
-  check({ jobs, report }) {
+  check(ctx) {
+    const { jobs, report } = ctx;
+    // A service written once (a template, an anchor) is one finding, and one fix for every job using it.
+    const groups = new Map<string, { svc: DindService; jobs: Job[] }>();
     for (const job of jobs) {
       if (job.platform === 'jenkins') {
         // Jenkins says itself whether the container runs privileged (--privileged, securityContext).
@@ -104,13 +119,20 @@ spec:
         continue;
       }
       for (const svc of dindServices(job)) {
-        report({
-          at: svc.container.span,
-          message:
-            `Docker-in-Docker service \`${svc.container.image.value}\` only runs on a privileged runner, which gives jobs ` +
-            'root on the host; build with buildah, BuildKit rootless or kaniko instead, or bind the runner\'s docker socket.',
-        });
+        const key = spanKey(svc.container.span);
+        const group = groups.get(key);
+        if (group) group.jobs.push(job);
+        else groups.set(key, { svc, jobs: [job] });
       }
+    }
+    for (const { svc, jobs: users } of groups.values()) {
+      report({
+        at: svc.container.span,
+        fix: ctx.fix ? translationFix(users, ctx) : undefined,
+        message:
+          `Docker-in-Docker service \`${svc.container.image.value}\` only runs on a privileged runner, which gives jobs ` +
+          'root on the host; build with buildah, BuildKit rootless or kaniko instead, or bind the runner\'s docker socket.',
+      });
     }
   },
 });

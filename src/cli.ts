@@ -1,5 +1,5 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath, sep } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { stringify } from 'yaml';
 import { RULES } from '../rules/index.js';
@@ -12,7 +12,7 @@ import { createTwoFilesPatch } from 'diff';
 import { packageJson } from './engine/package-root.js';
 import { resolveFile } from './engine/resolve.js';
 import { ruleDocs } from './engine/rule-docs.js';
-import { SEVERITY_RANK, type Severity } from './engine/rule.js';
+import { SEVERITY_RANK, STRATEGIES, type Severity, type Strategy } from './engine/rule.js';
 import { closest } from './parsers/runner/suggest.js';
 import { UnreadableFileError } from './parsers/gitlab/include.js';
 import { formatCodeQuality } from './report/codequality.js';
@@ -104,12 +104,14 @@ function lint(io: Io, paths: string[], flags: LintFlags): number {
 
 interface FixFlags extends LintFlags {
   unsafeFixes?: boolean;
+  strategy?: Strategy;
   dryRun?: boolean;
   diff?: boolean;
 }
 
 function fix(io: Io, paths: string[], flags: FixFlags): number {
   const config = loadConfig(io, paths, flags);
+  const strategy = flags.strategy ?? config.fix.strategy;
   const result = fixPaths(
     {
       paths,
@@ -119,8 +121,9 @@ function fix(io: Io, paths: string[], flags: FixFlags): number {
       config,
       executor: flags.executor,
       inlineConfig: flags.inlineConfig,
+      fix: strategy ? { strategy, images: config.fix.images } : undefined,
     },
-    { unsafe: Boolean(flags.unsafeFixes) },
+    { unsafe: Boolean(flags.unsafeFixes), strategy },
   );
   for (const note of result.remaining.notes) io.stderr(`cilint: ${note}\n`);
   const show = (p: string) => displayPath(p, io.cwd);
@@ -136,10 +139,23 @@ function fix(io: Io, paths: string[], flags: FixFlags): number {
   const lines: string[] = [];
   const verb = write ? 'applied' : 'would apply';
   lines.push(`${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'} ${verb} in ${result.changes.length} file${result.changes.length === 1 ? '' : 's'}`);
-  for (const s of result.skipped) lines.push(`skipped: ${s.rule} (${s.title}) in ${show(s.file)}: ${s.reason}`);
+  for (const a of result.applied) {
+    if (a.strategy) lines.push(`${write ? 'applied' : 'would apply'}: ${a.rule} (${a.title}) in ${show(a.file)}`);
+  }
+  const notes = [...new Set(result.applied.flatMap((a) => a.notes ?? []))];
+  for (const note of notes) lines.push(`note: ${note}`);
+  // Reasons name files by absolute path; shown, like every path, relative to the working directory.
+  const relative = (text: string) => text.split(`${io.cwd.replace(/[\\/]+$/, '')}${sep}`).join('');
+  for (const s of result.skipped) lines.push(`skipped: ${s.rule} (${s.title}) in ${show(s.file)}: ${relative(s.reason)}`);
   if (result.heldBack.length > 0) {
     const rules = [...new Set(result.heldBack.map((h) => h.rule))].join(', ');
     lines.push(`${result.heldBack.length} unsafe fix${result.heldBack.length === 1 ? '' : 'es'} held back (${rules}); apply with --unsafe-fixes`);
+  }
+  const dind = result.remaining.findings.filter((f) => f.rule === 'privileged-dind' && !/\.groovy$|Jenkinsfile/i.test(f.span.file.path));
+  if (!strategy && dind.length > 0) {
+    lines.push(
+      `${dind.length} Docker-in-Docker service${dind.length === 1 ? '' : 's'} can be translated to a build without privilege: pass --strategy ${STRATEGIES.join('|')} (see README: Translating image builds)`,
+    );
   }
   for (const rule of result.unconverged) lines.push(`bug: the fixes of ${rule} did not settle after ${MAX_PASSES} passes; please report it`);
   for (const f of outcome.failed) lines.push(`not written: ${show(f.path)}: ${f.reason}`);
@@ -251,9 +267,12 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('fix')
-    .description('apply fixes in place, keeping comments and formatting (safe fixes only, unless --unsafe-fixes)')
+    .description('apply fixes in place, keeping comments and formatting (safe fixes only, unless --unsafe-fixes; build translations with --strategy)')
     .argument('[paths...]', 'files or directories to fix')
     .option('--unsafe-fixes', 'also apply fixes that change behaviour or need something outside the file')
+    .addOption(
+      new Option('--strategy <strategy>', 'rewrite Docker-in-Docker image builds with this builder (default: fix.strategy from the config file)').choices(STRATEGIES),
+    )
     .option('--dry-run', 'write nothing; say what would be fixed')
     .option('--diff', 'print a unified diff of the fixes and write nothing')
     .addOption(new Option('--fail-on <severity>', 'lowest remaining severity that makes the exit code 1 (default: warning)').choices(['error', 'warning', 'info']))

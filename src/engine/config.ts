@@ -9,7 +9,7 @@ import { toPlain, type TMap, type Tree } from '../model/tree.js';
 import { closest } from '../parsers/runner/suggest.js';
 import { loadYaml } from '../parsers/yaml/load.js';
 import { UsageError } from './discover.js';
-import type { Severity } from './rule.js';
+import type { BuilderImages, Severity, Strategy } from './rule.js';
 
 export type RuleSetting = Severity | 'off';
 
@@ -25,7 +25,7 @@ export interface Config {
   runners?: Record<string, string[]>;
   executor?: Executor;
   failOn?: Severity;
-  fix: { strategy?: 'buildah' | 'buildkit' | 'kaniko' | 'socket'; images: Partial<Record<'buildah' | 'buildkit' | 'kaniko', string>> };
+  fix: { strategy?: Strategy; images: BuilderImages };
 }
 
 export const CONFIG_NAMES = ['.cilint.yml', '.cilint.yaml'] as const;

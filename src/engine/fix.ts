@@ -6,7 +6,7 @@ import { loadToml } from '../parsers/toml/load.js';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
 import { isJenkinsfileName } from './discover.js';
 import { lintPaths, type LintOptions, type LintResult } from './lint.js';
-import type { Edit, Finding, Fix } from './rule.js';
+import type { Edit, Finding, Fix, Strategy } from './rule.js';
 
 /** ESLint's and ruff's limit: a fix loop that has not settled by then is a bug in some rule. */
 export const MAX_PASSES = 10;
@@ -14,6 +14,8 @@ export const MAX_PASSES = 10;
 export interface FixOptions {
   /** Apply unsafe fixes too (`--unsafe-fixes`). */
   unsafe: boolean;
+  /** Apply the build translations of this strategy (`--strategy`); they need nothing else. */
+  strategy?: Strategy;
 }
 
 export interface FixOutcome {
@@ -21,6 +23,10 @@ export interface FixOutcome {
   title: string;
   /** Where the finding was reported. */
   file: string;
+  /** What the fix asks the user to know (see `Fix.notes`). */
+  notes?: readonly string[];
+  /** Set for a build translation. */
+  strategy?: Strategy;
 }
 
 export interface FileChange {
@@ -34,7 +40,7 @@ export interface FixResult<R extends { findings: Finding[] } = LintResult> {
   applied: FixOutcome[];
   /** Fixes that could not be applied, with the reason. */
   skipped: (FixOutcome & { reason: string })[];
-  /** Unsafe fixes not applied because `--unsafe-fixes` was not given. */
+  /** Unsafe fixes not applied because `--unsafe-fixes` was not given (build translations never are). */
   heldBack: FixOutcome[];
   /** Rules whose fixes did not settle within MAX_PASSES: a bug to report. */
   unconverged: string[];
@@ -64,13 +70,28 @@ export function fixLoop<R extends { findings: Finding[] }>(
   const skipped: (FixOutcome & { reason: string })[] = [];
   const blocked = new Set<string>();
   let heldBack: FixOutcome[] = [];
+  const applies = (fix: Fix) => (fix.strategy ? fix.strategy === opts.strategy : opts.unsafe || fix.applicability === 'safe');
+  const heldBackNow = (f: Finding) => f.fix !== undefined && !f.fix.strategy && !opts.unsafe && f.fix.applicability === 'unsafe';
+  const noteSkips = (findings: readonly Finding[]) => {
+    for (const f of findings) {
+      if (!f.fix?.skipped || !applies(f.fix)) continue;
+      for (const reason of f.fix.skipped) {
+        // The same reason again, in a later pass: keep it once, with positions in the text as it now is.
+        const key = (r: string) => r.replace(/\([^()\s]*:\d+:\d+\)/g, '');
+        const known = skipped.findIndex((s) => s.rule === f.rule && key(s.reason) === key(reason));
+        if (known >= 0) skipped[known] = { ...skipped[known], reason };
+        else skipped.push({ ...outcome(f), reason });
+      }
+    }
+  };
   let result = lintWith(texts);
   let pass = 0;
   for (; pass < MAX_PASSES; pass++) {
+    noteSkips(result.findings);
     const candidates = result.findings.filter(
-      (f): f is Finding & { fix: Fix } => f.fix !== undefined && !blocked.has(fixKey(f)) && (opts.unsafe || f.fix.applicability === 'safe'),
+      (f): f is Finding & { fix: Fix } => f.fix !== undefined && f.fix.edits.length > 0 && !blocked.has(fixKey(f)) && applies(f.fix),
     );
-    if (pass === 0) heldBack = result.findings.filter((f) => f.fix && !opts.unsafe && f.fix.applicability === 'unsafe').map(outcome);
+    if (pass === 0) heldBack = result.findings.filter(heldBackNow).map(outcome);
     if (candidates.length === 0) break;
     let accepted = acceptNonOverlapping(candidates);
     // A file whose fixed text would not parse is left as it was, with every fix touching it.
@@ -96,10 +117,11 @@ export function fixLoop<R extends { findings: Finding[] }>(
     result = lintWith(texts);
     if (!progressed) break;
   }
-  const pending = result.findings.filter((f) => f.fix && !blocked.has(fixKey(f)) && (opts.unsafe || f.fix.applicability === 'safe'));
+  noteSkips(result.findings);
+  const pending = result.findings.filter((f) => f.fix && f.fix.edits.length > 0 && !blocked.has(fixKey(f)) && applies(f.fix));
   const unconverged = pass >= MAX_PASSES ? [...new Set(pending.map((f) => f.rule))] : [];
   for (const f of result.findings) {
-    if (f.fix && !opts.unsafe && f.fix.applicability === 'unsafe' && !heldBack.some((h) => h.rule === f.rule && h.file === f.span.file.path)) {
+    if (heldBackNow(f) && !heldBack.some((h) => h.rule === f.rule && h.file === f.span.file.path)) {
       heldBack.push(outcome(f));
     }
   }
@@ -114,7 +136,15 @@ export function fixLoop<R extends { findings: Finding[] }>(
 }
 
 function outcome(f: Finding): FixOutcome {
-  return { rule: f.rule, title: f.fix?.title ?? '', file: f.span.file.path };
+  const notes = f.fix?.notes;
+  const strategy = f.fix?.strategy;
+  return {
+    rule: f.rule,
+    title: f.fix?.title ?? '',
+    file: f.span.file.path,
+    ...(notes && notes.length > 0 ? { notes } : {}),
+    ...(strategy ? { strategy } : {}),
+  };
 }
 
 function fixKey(f: Finding): string {
@@ -128,12 +158,17 @@ function textsAfter(fixes: readonly (Finding & { fix: Fix })[]): Map<SourceFile,
   return new Map([...byFile].map(([file, edits]) => [file, applyEdits(file.text, edits)]));
 }
 
-/** In source order, the fixes whose edits overlap no edit already taken (ESLint's rule). */
+/**
+ * In source order, the fixes whose edits overlap no edit already taken (ESLint's rule). Build
+ * translations go first and alone: other fixes wait for the next pass, when the translated jobs are
+ * linted afresh (a translation removes the dind service that their findings were about).
+ */
 function acceptNonOverlapping<F extends Finding & { fix: Fix }>(fixes: readonly F[]): F[] {
   const first = (f: F) => Math.min(...f.fix.edits.map((e) => e.start));
+  const translations = fixes.filter((f) => f.fix.strategy);
   const taken = new Map<string, { start: number; end: number }[]>();
   const out: F[] = [];
-  for (const f of [...fixes].sort((a, b) => first(a) - first(b))) {
+  for (const f of [...(translations.length > 0 ? translations : fixes)].sort((a, b) => first(a) - first(b))) {
     const clash = f.fix.edits.some((e) =>
       (taken.get(e.file.path) ?? []).some((r) => e.start < r.end && r.start < e.end || (e.start === e.end && e.start === r.start)),
     );

@@ -17,7 +17,7 @@ import { classify, discover, isJenkinsfileName, projectRoot, UsageError, type Fi
 import { allDirectives, applySuppressions, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
 import { decodeText, describeFsError, FsHost } from './fs-host.js';
 import { MEMORY_ROOT, MemoryHost } from './memory-host.js';
-import type { Finding, LintSet, Rule, RuleContext } from './rule.js';
+import type { Finding, FixSettings, LintSet, Rule, RuleContext } from './rule.js';
 
 export interface LintOptions {
   paths: readonly string[];
@@ -34,6 +34,8 @@ export interface LintOptions {
   stdin?: { text: string; filename: string };
   /** Absolute path → text that replaces the file's content (the fixer's work in progress). */
   overrides?: ReadonlyMap<string, string>;
+  /** The build translation `cilint fix` was asked for; rules offer it as a fix. */
+  fix?: FixSettings;
 }
 
 export interface LintResult {
@@ -68,7 +70,7 @@ export function lintPaths(opts: LintOptions): LintResult {
   };
   const contextFiles = new Set(context.map((t) => t.path));
   const executor = opts.executor ?? config.executor ?? 'docker';
-  const all = runRules(model, opts.rules, { executor, config }).filter((f) => !(onlyFiles && contextFiles.has(f.span.file.path)));
+  const all = runRules(model, opts.rules, { executor, config, fix: opts.fix }).filter((f) => !(onlyFiles && contextFiles.has(f.span.file.path)));
   if (opts.inlineConfig === false) return { notes, findings: all, suppressed: [], model, targets };
   const split = applySuppressions(all);
   let findings = split.findings;
@@ -209,6 +211,7 @@ export function lintFiles(
   rules: readonly Rule[],
   executor: Executor = 'docker',
   overrides: ReadonlyMap<string, string> = new Map(),
+  fix?: FixSettings,
 ): Finding[] {
   const host = new MemoryHost(files, MEMORY_ROOT, overrides);
   const names = Object.keys(files);
@@ -217,7 +220,7 @@ export function lintFiles(
   const runnerConfigs = names
     .filter((n) => n.endsWith('.toml'))
     .map((n) => parseRunnerToml(host.read(n) as SourceFile));
-  return lintWithHost(pipelines, host, rules, executor, runnerConfigs, jenkinsfiles);
+  return lintWithHost(pipelines, host, rules, executor, runnerConfigs, jenkinsfiles, fix);
 }
 
 /** Lints pipelines read through any host. */
@@ -228,10 +231,11 @@ export function lintWithHost(
   executor: Executor = 'docker',
   runnerConfigs: readonly RunnerConfig[] = [],
   jenkinsfiles: readonly string[] = [],
+  fix?: FixSettings,
 ): Finding[] {
   const pipelines = [...rootRels.map((r) => parseGitlabPipeline(r, host)), ...jenkinsfiles.map((r) => readJenkinsfile(r, host))];
   const model: LintSet = { pipelines, runnerConfigs };
-  return runRules(model, rules, { executor });
+  return runRules(model, rules, { executor, fix });
 }
 
 export interface RunSettings {
@@ -239,6 +243,8 @@ export interface RunSettings {
   executor: Executor;
   /** Rule severities and which runners run which pipelines. */
   config?: Config;
+  /** The build translation asked for (`cilint fix --strategy`). */
+  fix?: FixSettings;
 }
 
 export function runRules(model: LintSet, rules: readonly Rule[], settings: RunSettings): Finding[] {
@@ -273,6 +279,7 @@ export function runRules(model: LintSet, rules: readonly Rule[], settings: RunSe
       runners,
       runnersFor,
       executorFor,
+      ...(settings.fix ? { fix: settings.fix } : {}),
       report: ({ at, message, severity, fix }) => {
         // A value written once (a template, an include, an anchor) is reported once, however many jobs use it.
         const key = `${rule.slug}\0${spanKey(at)}`;

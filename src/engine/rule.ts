@@ -23,11 +23,34 @@ export interface Edit {
  */
 export type Applicability = 'safe' | 'unsafe';
 
+/** How `cilint fix --strategy` rewrites image builds that use Docker-in-Docker. */
+export type Strategy = 'buildah' | 'buildkit' | 'kaniko' | 'socket';
+
+export const STRATEGIES: readonly Strategy[] = ['buildah', 'buildkit', 'kaniko', 'socket'];
+
+/** The builders the translations put in jobs; `fix.images` in the config file overrides them. */
+export type BuilderImages = Partial<Record<Exclude<Strategy, 'socket'>, string>>;
+
+/** What `cilint fix` asked for: rules build a translation only for the chosen strategy. */
+export interface FixSettings {
+  readonly strategy: Strategy;
+  readonly images: BuilderImages;
+}
+
 export interface Fix {
   readonly title: string;
   readonly applicability: Applicability;
   /** Edits over the original text of one or more files, applied all together or not at all. */
   readonly edits: readonly Edit[];
+  /**
+   * Set on a build translation: applied only when this strategy is chosen (`--strategy`, or
+   * `fix.strategy` in the config file), never by `--unsafe-fixes` alone.
+   */
+  readonly strategy?: Strategy;
+  /** What the user must know once the fix is applied: a trade-off, a setting it needs elsewhere. */
+  readonly notes?: readonly string[];
+  /** Parts the fix leaves out, each with why (a job whose commands block the translation). */
+  readonly skipped?: readonly string[];
 }
 
 export interface Finding {
@@ -67,6 +90,8 @@ export interface RuleContext {
   /** How a job's services are reached: `kubernetes` when every runner for it is, else the default. */
   executorFor(job: Job): Executor;
   report(r: Report): void;
+  /** Set by `cilint fix` when a build translation strategy was chosen. */
+  readonly fix?: FixSettings;
 }
 
 /**

@@ -1,0 +1,124 @@
+import { dindServices } from '../docker/job.js';
+import type { Fix, FixSettings, RuleContext, Strategy } from '../engine/rule.js';
+import type { Job } from '../model/pipeline.js';
+import type { Runner } from '../model/runner.js';
+import { translateBuildah } from './buildah.js';
+import { translateBuildkit } from './buildkit.js';
+import { jobEdits, type JobChange } from './job-edit.js';
+import { translateKaniko } from './kaniko.js';
+import { readJobPlan } from './plan.js';
+import { buildkitRunnerEdits, socketRunnerEdits } from './runner.js';
+import { translateSocket } from './socket.js';
+import type { TranslateOutcome } from './translation.js';
+
+/**
+ * The builder images the translations write, pinned; `fix.images` in the config file overrides them.
+ * kaniko: the osscontainertools fork (upstream GoogleContainerTools/kaniko was archived in June
+ * 2025), whose `-debug` image keeps `/kaniko/executor` and a busybox shell for GitLab's script.
+ */
+export const DEFAULT_IMAGES: Readonly<Record<Exclude<Strategy, 'socket'>, string>> = {
+  buildah: 'quay.io/buildah/stable:v1.43.4',
+  buildkit: 'moby/buildkit:v0.32.2-rootless',
+  kaniko: 'martizih/kaniko:v1.27.6-debug',
+};
+
+export function translateJob(job: Job, settings: FixSettings): TranslateOutcome {
+  const plan = readJobPlan(job);
+  switch (settings.strategy) {
+    case 'buildah':
+      return translateBuildah(plan, settings.images.buildah ?? DEFAULT_IMAGES.buildah);
+    case 'buildkit':
+      return translateBuildkit(plan, settings.images.buildkit ?? DEFAULT_IMAGES.buildkit);
+    case 'kaniko':
+      return translateKaniko(plan, settings.images.kaniko ?? DEFAULT_IMAGES.kaniko);
+    case 'socket':
+      return translateSocket(plan);
+  }
+}
+
+/**
+ * The fix that translates every GitLab job using one dind service (as written: a template's service
+ * is one finding for all the jobs that extend it). Jobs whose commands need a daemon are left out
+ * and listed in `skipped`; undefined when nothing is left to say.
+ */
+export function translationFix(jobs: readonly Job[], ctx: RuleContext): Fix | undefined {
+  const settings = ctx.fix;
+  if (!settings) return undefined;
+  const { strategy } = settings;
+  const skipped: string[] = [];
+  const notes: string[] = [];
+  const changes: JobChange[] = [];
+  for (const job of jobs) {
+    const outcome = translateJob(job, settings);
+    if ('blocked' in outcome) {
+      skipped.push(...outcome.blocked);
+      continue;
+    }
+    changes.push({ job, translation: outcome.translation, services: dindServices(job).map((s) => s.container) });
+    notes.push(...outcome.translation.notes);
+  }
+  const placed = jobEdits(changes, ctx.jobs);
+  for (const [job, why] of placed.failed) skipped.push(`job \`${job.name}\` was not translated: ${why}`);
+  const done = changes.map((c) => c.job).filter((j) => !placed.failed.has(j));
+  const edits = [...placed.edits];
+  if (done.length > 0) {
+    const runners = [...new Set(done.flatMap((j) => [...ctx.runnersFor(j)]))];
+    notes.push(...strategyNotes(strategy, settings, done, runners, edits, ctx));
+  }
+  if (edits.length === 0 && skipped.length === 0) return undefined;
+  const names = done.map((j) => `\`${j.name}\``).join(', ');
+  return {
+    title: done.length > 0 ? `translate ${names} to ${strategy}` : `translate to ${strategy}`,
+    applicability: 'unsafe',
+    strategy,
+    edits,
+    notes: [...new Set(notes)],
+    skipped,
+  };
+}
+
+function strategyNotes(
+  strategy: Strategy,
+  settings: FixSettings,
+  done: readonly Job[],
+  runners: readonly Runner[],
+  edits: Fix['edits'][number][],
+  ctx: RuleContext,
+): string[] {
+  const names = done.map((j) => `\`${j.name}\``).join(', ');
+  switch (strategy) {
+    case 'buildah':
+      return [`${names} build${done.length === 1 ? 's' : ''} with buildah (${settings.images.buildah ?? DEFAULT_IMAGES.buildah}, vfs storage) and need${done.length === 1 ? 's' : ''} no privileged runner`];
+    case 'kaniko': {
+      const image = settings.images.kaniko ?? DEFAULT_IMAGES.kaniko;
+      const fork = image === DEFAULT_IMAGES.kaniko ? ', the maintained osscontainertools fork (upstream kaniko was archived in June 2025)' : '';
+      return [`${names} build${done.length === 1 ? 's' : ''} with kaniko: ${image}${fork}; set fix.images.kaniko to use another -debug image`];
+    }
+    case 'buildkit': {
+      const r = buildkitRunnerEdits(runners);
+      edits.push(...r.edits);
+      const where = [
+        r.edited.length > 0 ? `added security_opt to ${r.edited.join(', ')}` : '',
+        runners.length === 0 ? 'no runner config was linted: set security_opt = ["seccomp:unconfined", "apparmor:unconfined"] in the runner\'s [runners.docker]' : '',
+        r.manual.length > 0 ? `set the matching pod security settings on ${r.manual.join(', ')} yourself` : '',
+      ].filter((s) => s !== '');
+      return [`BuildKit rootless needs seccomp and AppArmor unconfined on the job container${where.length > 0 ? `: ${where.join('; ')}` : ''}`];
+    }
+    case 'socket': {
+      const translated = new Set(done);
+      const stillPrivileged = (r: Runner) =>
+        ctx.jobs.some((j) => !translated.has(j) && dindServices(j).length > 0 && ctx.runnersFor(j).includes(r));
+      const r = socketRunnerEdits(runners, stillPrivileged);
+      edits.push(...r.edits);
+      const where =
+        runners.length === 0
+          ? 'no runner config was linted: bind /var/run/docker.sock:/var/run/docker.sock in the runner\'s [runners.docker] volumes and set privileged = false'
+          : [r.edited.length > 0 ? `bound the socket in ${r.edited.join(', ')}` : '', r.manual.length > 0 ? `bind it on ${r.manual.join(', ')} yourself` : '']
+              .filter((s) => s !== '')
+              .join('; ');
+      return [
+        `${names} now use${done.length === 1 ? 's' : ''} the runner host's Docker daemon through its socket: jobs get root on the host, and concurrent jobs share one daemon (its images, networks and containers)${where ? `; ${where}` : ''}`,
+      ];
+    }
+  }
+}

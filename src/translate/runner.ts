@@ -1,0 +1,83 @@
+import type { Edit } from '../engine/rule.js';
+import { isDockerExecutor, isKubernetes, runnerLabel, type LocatedList, type Runner } from '../model/runner.js';
+
+/**
+ * Edits of the runner configs linted with the pipeline that a translation needs: BuildKit rootless
+ * needs seccomp and AppArmor unconfined; the socket strategy binds `/var/run/docker.sock` and drops
+ * `privileged = true`.
+ */
+
+export const SOCKET_VOLUME = '/var/run/docker.sock:/var/run/docker.sock';
+const UNCONFINED = ['seccomp:unconfined', 'apparmor:unconfined'];
+
+export interface RunnerEdits {
+  edits: Edit[];
+  /** Runners edited, and runners left to the user (Kubernetes, Helm values), for the notes. */
+  edited: string[];
+  manual: string[];
+}
+
+/** Runners that can be edited here: Docker executors written in a TOML file. */
+function editable(r: Runner): boolean {
+  return isDockerExecutor(r) && !!r.docker && !/\.ya?ml$/i.test(r.config.file.path);
+}
+
+export function buildkitRunnerEdits(runners: readonly Runner[]): RunnerEdits {
+  const out: RunnerEdits = { edits: [], edited: [], manual: [] };
+  for (const r of runners) {
+    if (!editable(r)) {
+      if (isKubernetes(r) || /\.ya?ml$/i.test(r.config.file.path)) out.manual.push(runnerLabel(r));
+      continue;
+    }
+    const missing = UNCONFINED.filter((o) => !r.docker!.securityOpt?.items.some((i) => i.value.replace('=', ':') === o));
+    if (missing.length === 0) continue;
+    const edit = appendToList(r, r.docker!.securityOpt, 'security_opt', missing);
+    if (!edit) continue;
+    out.edits.push(edit);
+    out.edited.push(`${runnerLabel(r)} in ${r.config.file.relPath}`);
+  }
+  return out;
+}
+
+/** The socket volume, and `privileged = false` where no job still needs a privileged dind service. */
+export function socketRunnerEdits(runners: readonly Runner[], stillPrivileged: (r: Runner) => boolean): RunnerEdits {
+  const out: RunnerEdits = { edits: [], edited: [], manual: [] };
+  for (const r of runners) {
+    if (!editable(r)) {
+      out.manual.push(runnerLabel(r));
+      continue;
+    }
+    const d = r.docker!;
+    let changed = false;
+    if (!d.volumes?.items.some((v) => v.value.split(':')[0] === '/var/run/docker.sock')) {
+      const edit = appendToList(r, d.volumes, 'volumes', [SOCKET_VOLUME]);
+      if (edit) {
+        out.edits.push(edit);
+        changed = true;
+      }
+    }
+    if (d.privileged?.value === true && !stillPrivileged(r)) {
+      out.edits.push({ file: r.config.file, start: d.privileged.span.start, end: d.privileged.span.end, text: 'false' });
+      changed = true;
+    }
+    if (changed) out.edited.push(`${runnerLabel(r)} in ${r.config.file.relPath}`);
+  }
+  return out;
+}
+
+/** Appends strings to a TOML array, or writes the key on the line after `[runners.docker]`. */
+function appendToList(r: Runner, list: LocatedList | undefined, key: string, values: readonly string[]): Edit | undefined {
+  const d = r.docker!;
+  const file = r.config.file;
+  const quoted = values.map((v) => JSON.stringify(v)).join(', ');
+  if (list) {
+    const last = list.items.at(-1);
+    const at = last ? last.span.end : list.valueSpan.start + 1;
+    return { file, start: at, end: at, text: last ? `, ${quoted}` : quoted };
+  }
+  const lineEnd = file.text.indexOf('\n', d.span.end);
+  if (lineEnd === -1) return undefined;
+  const headerLineStart = file.text.lastIndexOf('\n', d.span.start) + 1;
+  const indent = file.text.slice(headerLineStart, d.span.start).replace(/[^ \t]/g, '');
+  return { file, start: lineEnd + 1, end: lineEnd + 1, text: `${indent}  ${key} = [${quoted}]\n` };
+}

@@ -1,0 +1,103 @@
+import { readFileSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { repo, run } from './helpers.js';
+
+const BUILD = `build:
+  image: docker:27
+  services:
+    - docker:27-dind
+  variables:
+    DOCKER_TLS_CERTDIR: "/certs"
+  script:
+    - docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" $CI_REGISTRY
+    - docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA" .
+    - docker push "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"
+`;
+
+const BLOCKED = `test:
+  image: docker:27
+  services:
+    - docker:27-dind
+  script:
+    - docker build -t app:test .
+    - docker run --rm app:test npm test
+`;
+
+describe('cilint fix --strategy', () => {
+  it('prints the translation as a unified diff with --diff and writes nothing', () => {
+    const dir = repo({ '.gitlab-ci.yml': BUILD, '.git/HEAD': '' });
+    const r = run(['fix', '--strategy', 'buildah', '--diff'], dir);
+    expect(r.stdout).toContain('--- a/.gitlab-ci.yml');
+    expect(r.stdout).toContain('-  image: docker:27');
+    expect(r.stdout).toContain('+  image: quay.io/buildah/stable:v1.43.4');
+    expect(r.stdout).toContain('+    - buildah build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA" .');
+    expect(r.stdout).toContain('+    STORAGE_DRIVER: vfs');
+    expect(r.stderr).toContain('cilint: would apply: privileged-dind (translate `build` to buildah) in .gitlab-ci.yml');
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(BUILD);
+    expect(r.code).toBe(0);
+  });
+
+  it('writes the translated job, which then lints clean, and a second run changes nothing', () => {
+    const dir = repo({ '.gitlab-ci.yml': BUILD, '.git/HEAD': '' });
+    const r = run(['fix', '--strategy', 'kaniko'], dir);
+    expect(r.code).toBe(0);
+    const fixed = readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8');
+    expect(fixed).toContain('name: martizih/kaniko:v1.27.6-debug');
+    expect(fixed).toContain('/kaniko/executor --context . --dockerfile Dockerfile --destination "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"');
+    expect(fixed).not.toContain('dind');
+    expect(r.stderr).toContain('osscontainertools fork');
+    expect(run(['lint', '--fail-on', 'info'], dir).code).toBe(0);
+    const file = join(dir, '.gitlab-ci.yml');
+    utimesSync(file, new Date(2001, 1, 1), new Date(2001, 1, 1));
+    const before = statSync(file).mtimeMs;
+    const again = run(['fix', '--strategy', 'kaniko'], dir);
+    expect(again.stderr).toContain('0 fixes applied in 0 files');
+    expect(statSync(file).mtimeMs).toBe(before);
+    expect(readFileSync(file, 'utf8')).toBe(fixed);
+  });
+
+  it('does not translate with --unsafe-fixes alone, and says how to', () => {
+    const dir = repo({ '.gitlab-ci.yml': BUILD, '.git/HEAD': '' });
+    const r = run(['fix', '--unsafe-fixes'], dir);
+    const fixed = readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8');
+    expect(fixed).toContain('- docker:27-dind');
+    expect(fixed).toContain('--password-stdin');
+    expect(r.stderr).toContain('1 Docker-in-Docker service can be translated to a build without privilege: pass --strategy buildah|buildkit|kaniko|socket');
+    expect(r.code).toBe(1);
+  });
+
+  it('reports a job whose commands need a daemon, with the command and where it is, and suggests socket', () => {
+    const dir = repo({ '.gitlab-ci.yml': BLOCKED, '.git/HEAD': '' });
+    const r = run(['fix', '--strategy', 'buildkit'], dir);
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(BLOCKED);
+    expect(r.stderr).toContain(
+      'cilint: skipped: privileged-dind (translate to buildkit) in .gitlab-ci.yml: job `test` runs `docker run --rm app:test npm test` (.gitlab-ci.yml:7:7), which needs a Docker daemon; buildkit builds without one. Use --strategy socket',
+    );
+    expect(r.code).toBe(1);
+    const socket = run(['fix', '--strategy', 'socket'], dir);
+    expect(socket.stderr).toContain('jobs get root on the host, and concurrent jobs share one daemon');
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).not.toContain('dind');
+  });
+
+  it('takes the strategy and the builder image from the config file', () => {
+    const dir = repo({
+      '.gitlab-ci.yml': BUILD,
+      '.git/HEAD': '',
+      '.cilint.yml': 'fix:\n  strategy: buildah\n  images:\n    buildah: registry.example.com/mirror/buildah:v1.43.4\n',
+    });
+    const r = run(['fix'], dir);
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toContain('image: registry.example.com/mirror/buildah:v1.43.4');
+    expect(r.code).toBe(0);
+    // --strategy wins over the config file.
+    const other = repo({ '.gitlab-ci.yml': BUILD, '.git/HEAD': '', '.cilint.yml': 'fix:\n  strategy: buildah\n' });
+    run(['fix', '--strategy', 'socket'], other);
+    expect(readFileSync(join(other, '.gitlab-ci.yml'), 'utf8')).toContain('image: docker:27');
+  });
+
+  it('rejects an unknown strategy as a usage error', () => {
+    const dir = repo({ '.gitlab-ci.yml': BUILD });
+    const r = run(['fix', '--strategy', 'podman'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('podman');
+  });
+});

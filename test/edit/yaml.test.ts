@@ -1,0 +1,102 @@
+import {
+  configRoot,
+  FlowSeq,
+  inlineScalar,
+  layoutOf,
+  patchMapEntries,
+  patchSeqItems,
+  replaceEntryValue,
+  valueAfterKey,
+} from '../../src/edit/yaml.js';
+import { applyEdits } from '../../src/engine/fix.js';
+import type { Edit } from '../../src/engine/rule.js';
+import { makeSourceFile } from '../../src/model/source.js';
+import { getEntry, type TMap, type TSeq } from '../../src/model/tree.js';
+
+function file(text: string) {
+  return makeSourceFile('/x/.gitlab-ci.yml', '.gitlab-ci.yml', text);
+}
+
+function job(text: string) {
+  const f = file(text);
+  const root = configRoot(f)!;
+  return { f, job: root.entries[0].value as TMap, layout: layoutOf(f) };
+}
+
+const apply = (text: string, edits: readonly Edit[] | undefined) => applyEdits(text, edits ?? []);
+
+describe('writing YAML values', () => {
+  it('writes a string plain only when YAML 1.1 reads it back unchanged', () => {
+    expect(inlineScalar('docker build -t "$IMAGE" .')).toBe('docker build -t "$IMAGE" .');
+    expect(inlineScalar('--oci-worker-no-process-sandbox')).toBe('--oci-worker-no-process-sandbox');
+    expect(inlineScalar('yes')).toBe("'yes'");
+    expect(inlineScalar('1.0')).toBe("'1.0'");
+    expect(inlineScalar('echo a: b')).toBe("'echo a: b'");
+    expect(inlineScalar('echo # not a comment')).toBe("'echo # not a comment'");
+    expect(inlineScalar("it's")).toBe("it's");
+    expect(inlineScalar("'quoted'")).toBe("'''quoted'''");
+    expect(inlineScalar('')).toBe("''");
+  });
+
+  it('writes nested values for the file layout: block maps, lists, flow lists, literal blocks', () => {
+    const layout = { step: 2, seqIndent: 2 };
+    expect(valueAfterKey({ name: 'img:1', entrypoint: new FlowSeq(['']) }, 2, layout)).toBe('\n    name: img:1\n    entrypoint: [""]');
+    expect(valueAfterKey(['a', 'b\nc\n'], 2, layout)).toBe('\n    - a\n    - |\n      b\n      c');
+    expect(valueAfterKey(['x\\\n  y'], 2, layout)).toBe('\n    - |-\n      x\\\n        y');
+    expect(valueAfterKey([], 2, layout)).toBe(' []');
+    expect(valueAfterKey(['a'], 0, { step: 4, seqIndent: 0 })).toBe('\n- a');
+  });
+
+  it('reads a file layout: its indentation step and whether lists are indented under their key', () => {
+    expect(layoutOf(file('a:\n    b:\n        - x\n'))).toEqual({ step: 4, seqIndent: 4 });
+    expect(layoutOf(file('a:\n  b:\n  - x\n'))).toEqual({ step: 2, seqIndent: 0 });
+  });
+});
+
+describe('editing mappings and sequences in place', () => {
+  it('removes entries as whole lines and adds entries after the last one that stays', () => {
+    const text = 'build:\n  image: docker:27 # the client\n  variables:\n    A: 1\n  services:\n    - docker:27-dind\n  script: [make]\n';
+    const { f, job: m, layout } = job(text);
+    const out = apply(text, patchMapEntries(f, m, new Set(['services']), [['tags', ['linux']]], layout));
+    expect(out).toBe('build:\n  image: docker:27 # the client\n  variables:\n    A: 1\n  script: [make]\n  tags:\n    - linux\n');
+  });
+
+  it('rewrites a flow mapping from the entries that stay', () => {
+    const text = 'build:\n  variables: {DOCKER_HOST: "tcp://docker:2376", A: 1}\n';
+    const { f, job: m, layout } = job(text);
+    const vars = getEntry(m, 'variables')!.value as TMap;
+    expect(apply(text, patchMapEntries(f, vars, new Set(['DOCKER_HOST']), [['B', 'vfs']], layout))).toBe('build:\n  variables: {A: 1, B: vfs}\n');
+  });
+
+  it('replaces a value, keeping the comment after it', () => {
+    const text = 'build:\n  image: docker:27 # pinned\n  script: x\n';
+    const { f, job: m, layout } = job(text);
+    expect(apply(text, [replaceEntryValue(f, getEntry(m, 'image')!, { name: 'k', entrypoint: new FlowSeq(['']) }, layout)!])).toBe(
+      'build:\n  image: # pinned\n    name: k\n    entrypoint: [""]\n  script: x\n',
+    );
+    expect(apply(text, [replaceEntryValue(f, getEntry(m, 'image')!, 'quay.io/buildah/stable:v1', layout)!])).toBe(
+      'build:\n  image: quay.io/buildah/stable:v1 # pinned\n  script: x\n',
+    );
+  });
+
+  it('refuses to replace a value that carries an anchor', () => {
+    const text = 'build:\n  services: &svc\n    - docker:dind\n  script: x\n';
+    const { f, job: m, layout } = job(text);
+    expect(replaceEntryValue(f, getEntry(m, 'services')!, [], layout)).toBeUndefined();
+  });
+
+  it('replaces sequence items by none or several, keeping comments of the others', () => {
+    const text = 'build:\n  script:\n    # log in\n    - docker login x\n    - docker push x  # push\n    - echo done\n';
+    const { f, job: m, layout } = job(text);
+    const seq = getEntry(m, 'script')!.value as TSeq;
+    const out = apply(text, patchSeqItems(f, seq, new Map([[0, ['a', 'b']], [1, []]]), layout));
+    expect(out).toBe('build:\n  script:\n    # log in\n    - a\n    - b\n    - echo done\n');
+  });
+
+  it('rewrites a flow sequence from its remaining items', () => {
+    const text = 'build:\n  services: [postgres:16, docker:27-dind]\n';
+    const { f, job: m, layout } = job(text);
+    const seq = getEntry(m, 'services')!.value as TSeq;
+    expect(apply(text, patchSeqItems(f, seq, new Map([[1, []]]), layout))).toBe('build:\n  services: [postgres:16]\n');
+  });
+});
