@@ -4,6 +4,7 @@ import { isDindImage, parseImageRef } from '../src/docker/image.js';
 import type { Job } from '../src/model/pipeline.js';
 import { spanKey } from '../src/model/span.js';
 import { translationFix } from '../src/translate/index.js';
+import { jenkinsPodFix } from '../src/translate/jenkins.js';
 
 /**
  * ## What it does
@@ -32,7 +33,10 @@ import { translationFix } from '../src/translate/index.js';
  * new image, variables and script: their `docker build`, `tag`, `push`, `login` and cache pulls become
  * the builder's commands, every variable reference kept as written. A job that also runs `docker run`,
  * `compose`, `exec`, `cp`, `save` or `load` is left as it is and named in the summary (only `socket`
- * keeps a daemon). Jenkinsfiles are not translated.
+ * keeps a daemon). In a Jenkinsfile (buildah and kaniko only), a pod template's privileged dind
+ * container (YAML in the Jenkinsfile, or `containerTemplate(…)`) becomes the builder's container, the
+ * `container('…') { sh '…' }` steps that build and push switch to it and are rewritten inside their
+ * strings, and the docker CLI container goes when nothing else runs in it.
  */
 export default defineRule({
   slug: 'privileged-dind',
@@ -104,13 +108,17 @@ spec:
     const { jobs, report } = ctx;
     // A service written once (a template, an anchor) is one finding, and one fix for every job using it.
     const groups = new Map<string, { svc: DindService; jobs: Job[] }>();
+    const fixed = new Set<string>();
     for (const job of jobs) {
       if (job.platform === 'jenkins') {
         // Jenkins says itself whether the container runs privileged (--privileged, securityContext).
         for (const c of job.image ? [job.image, ...job.services] : job.services) {
           if (c.privileged?.value !== true || !isDindImage(parseImageRef(c.image.value))) continue;
+          const first = !fixed.has(spanKey(c.span));
+          fixed.add(spanKey(c.span));
           report({
             at: c.privileged.span,
+            fix: first && ctx.fix ? jenkinsPodFix(c, ctx) : undefined,
             message:
               `Docker-in-Docker container \`${c.image.value}\` runs privileged, which gives the build root on the agent's host; ` +
               'build with buildah, BuildKit rootless or kaniko instead.',

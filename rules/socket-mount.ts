@@ -2,6 +2,8 @@ import { defineRule } from '../src/engine/rule.js';
 import { containerMounts } from '../src/docker/job.js';
 import { hostMounts, isDockerSocketPath } from '../src/docker/runner.js';
 import { runnerLabel } from '../src/model/runner.js';
+import { spanKey } from '../src/model/span.js';
+import { jenkinsAgentFix } from '../src/translate/jenkins.js';
 
 /**
  * ## What it does
@@ -17,11 +19,18 @@ import { runnerLabel } from '../src/model/runner.js';
  * ## How to fix
  * Build without a daemon (buildah, BuildKit rootless, kaniko). If socket binding stays, keep it to a
  * dedicated runner (or Jenkins agent) for trusted projects only.
+ *
+ * ## Fix safety
+ * Unsafe, and applied only with `cilint fix --strategy buildah|kaniko`, for a Jenkins declarative
+ * `agent { docker { … } }` whose steps only build, tag, push and log in: the agent runs the builder
+ * image, `--privileged` and the socket and docker binary mounts leave its `args`, and the `sh` steps
+ * are rewritten inside their strings. Runner configs and pod templates are not changed by this rule.
  */
 export default defineRule({
   slug: 'socket-mount',
   severity: 'warning',
   summary: 'The host Docker socket is bound into job containers.',
+  fixable: 'unsafe',
   examples: [
     {
       platform: 'runner',
@@ -104,12 +113,18 @@ spec:
 `,
     },
   ],
-  check({ runners, jobs, report }) {
+  check(ctx) {
+    const { runners, jobs, report } = ctx;
+    const fixed = new Set<string>();
     for (const job of jobs) {
       for (const { container, mount } of containerMounts(job)) {
         if (!isDockerSocketPath(mount.hostPath)) continue;
+        // A Jenkins docker agent that only builds and pushes: `--strategy buildah|kaniko` runs the builder instead.
+        const first = job.platform === 'jenkins' && container.role === 'image' && !fixed.has(spanKey(container.span));
+        if (first) fixed.add(spanKey(container.span));
         report({
           at: mount.span,
+          fix: first && ctx.fix ? jenkinsAgentFix(container, ctx) : undefined,
           message:
             job.platform === 'jenkins'
               ? `the host's Docker socket is bound into \`${container.image.value}\`: the build controls the agent host's daemon (and so the host), and concurrent builds collide; build with buildah, BuildKit rootless or kaniko instead.`

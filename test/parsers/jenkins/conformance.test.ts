@@ -7,7 +7,7 @@
  * groovy is a test dependency: `.ci/run` installs it. Without it these tests fail; they never skip.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,14 @@ interface Verdict {
 
 const fixtures = wholeFileFixtures();
 const snippets = snippetCases();
+/** The Jenkinsfiles `cilint fix --strategy` writes (the expected trees of test/fixtures/translate/jenkins-…): Groovy must accept them. */
+const TRANSLATED = join(REPO_ROOT, 'test/fixtures/translate');
+const translated: GroovySource[] = readdirSync(TRANSLATED)
+  .filter((d) => d.startsWith('jenkins-'))
+  .flatMap((d) => readdirSync(join(TRANSLATED, d)).filter((e) => e.startsWith('expected-')).map((e) => `${d}/${e}/Jenkinsfile`))
+  .filter((rel) => existsSync(join(TRANSLATED, rel)))
+  .sort()
+  .map((rel) => ({ name: `translate/${rel}`, text: readFileSync(join(TRANSLATED, rel), 'utf8'), expect: 'valid' as const }));
 const verdicts = new Map<string, Verdict>();
 let groovyFound = false;
 
@@ -54,7 +62,7 @@ beforeAll(() => {
   groovyFound = true;
   const scratch = mkdtempSync(join(tmpdir(), 'cilint-groovy-'));
   try {
-    const sources = [...fixtures, ...snippets];
+    const sources = [...fixtures, ...snippets, ...translated];
     const files = sources.map((source, i) => {
       const file = join(scratch, `${i}.groovy`);
       writeFileSync(file, source.text, 'utf8');
@@ -102,7 +110,7 @@ function expectSameVerdict(source: GroovySource, verdict: Verdict): void {
 describe('the Groovy toolchain', () => {
   it('is installed', () => {
     if (!groovyFound) throw new Error(MISSING_GROOVY);
-    expect(verdicts.size).toBe(fixtures.length + snippets.length);
+    expect(verdicts.size).toBe(fixtures.length + snippets.length + translated.length);
   });
 });
 
@@ -128,5 +136,17 @@ describe('Groovy snippets: cilint rejects exactly what Groovy 2.4 rejects', () =
 
   it.each(snippets.map((s) => [s.name, s] as const))('%s', (_name, snippet) => {
     expectSameVerdict(snippet, groovyVerdict(snippet));
+  });
+});
+
+describe('fixed Jenkinsfiles: Groovy 2.4 and cilint accept what `cilint fix --strategy` writes', () => {
+  it('has the translated Jenkinsfiles', () => {
+    expect(translated.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each(translated.map((t) => [t.name, t] as const))('%s', (_name, source) => {
+    const verdict = groovyVerdict(source);
+    expect({ file: source.name, ok: verdict.ok, message: verdict.message }).toEqual({ file: source.name, ok: true, message: verdict.message });
+    expectSameVerdict(source, verdict);
   });
 });
