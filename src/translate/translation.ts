@@ -94,7 +94,9 @@ export function daemonBlockers(plan: JobPlan, strategy: string): string[] {
     if (c.op.kind === 'needs-daemon') {
       out.push(
         `job \`${plan.job.name}\` runs \`${commandText(c)}\` (${whereWritten(c)}), which needs a Docker daemon; ${strategy} builds without one. ` +
-          'Use --strategy socket for this job, or move that command to a job of its own',
+          (plan.job.platform === 'jenkins'
+            ? 'Keep this job on its daemon, or move that command to a stage of its own'
+            : 'Use --strategy socket for this job, or move that command to a job of its own'),
       );
     } else if (c.approximate) {
       out.push(`job \`${plan.job.name}\` runs \`${commandText(c)}\` (${whereWritten(c)}) inside a string a shell decodes (\`sh -c\`), which cilint cannot rewrite exactly`);

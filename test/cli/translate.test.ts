@@ -101,3 +101,46 @@ describe('cilint fix --strategy', () => {
     expect(r.stderr).toContain('podman');
   });
 });
+
+describe('cilint fix --strategy on Jenkinsfiles', () => {
+  const POD = (steps: string) => `podTemplate(yaml: '''
+spec:
+  containers:
+  - name: docker
+    image: docker:27-cli
+    command: [sleep, infinity]
+  - name: dind
+    image: docker:27-dind
+    securityContext:
+      privileged: true
+''') {
+  node(POD_LABEL) {
+    container('docker') {
+${steps}
+    }
+  }
+}
+`;
+
+  it('leaves a pod whose steps need a daemon untouched and names the blocking command', () => {
+    const text = POD("      sh 'docker build -t app:test .'\n      sh 'docker run --rm app:test npm test'");
+    const dir = repo({ Jenkinsfile: text, '.git/HEAD': '' });
+    const r = run(['fix', '--strategy', 'buildah'], dir);
+    expect(readFileSync(join(dir, 'Jenkinsfile'), 'utf8')).toBe(text);
+    expect(r.stderr).toMatch(/skipped: privileged-dind .*`docker run --rm app:test npm test` \(Jenkinsfile:15:11\), which needs a Docker daemon; buildah builds without one\. Keep this job on its daemon/);
+    expect(r.code).toBe(1);
+  });
+
+  it('says buildkit and socket are not supported for Jenkins yet, and writes nothing', () => {
+    const text = POD("      sh 'docker build -t registry.example.com/app:1 .'\n      sh 'docker push registry.example.com/app:1'");
+    const dir = repo({ Jenkinsfile: text, '.git/HEAD': '' });
+    for (const strategy of ['buildkit', 'socket']) {
+      const r = run(['fix', '--strategy', strategy], dir);
+      expect(r.stderr).toContain(`--strategy ${strategy} is not supported for Jenkins yet (use buildah or kaniko)`);
+      expect(readFileSync(join(dir, 'Jenkinsfile'), 'utf8')).toBe(text);
+    }
+    const buildah = run(['fix', '--strategy', 'buildah'], dir);
+    expect(buildah.stderr).toContain('1 fix applied in 1 file');
+    expect(readFileSync(join(dir, 'Jenkinsfile'), 'utf8')).toContain("sh 'buildah push registry.example.com/app:1'");
+  });
+});
