@@ -5,7 +5,8 @@ import { validateCilintConfig } from '../generated/cilint-config.js';
 import type { Executor } from '../docker/hostnames.js';
 import { makeSourceFile, positionAt, type SourceFile } from '../model/source.js';
 import type { Span } from '../model/span.js';
-import { toPlain, type TMap, type Tree } from '../model/tree.js';
+import { walkPointer } from '../model/pointer.js';
+import { getEntry, toPlain, type Tree } from '../model/tree.js';
 import { closest } from '../parsers/runner/suggest.js';
 import { loadYaml } from '../parsers/yaml/load.js';
 import { UsageError } from './discover.js';
@@ -174,23 +175,12 @@ function describeError(e: ErrorObject): string {
 
 /** The span of the value (or, for an unknown key, the key) an ajv error is about. */
 function spanAt(root: Tree, e: ErrorObject): Span | undefined {
-  let node: Tree = root;
-  let span: Span = root.span;
-  const parts = e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (e.keyword === 'additionalProperties') parts.push(String((e.params as { additionalProperty: string }).additionalProperty));
-  for (const [i, part] of parts.entries()) {
-    if (node.kind === 'map') {
-      const entry = (node as TMap).entries.find((x) => x.key === part);
-      if (!entry) return span;
-      const lastUnknownKey = e.keyword === 'additionalProperties' && i === parts.length - 1;
-      span = lastUnknownKey ? entry.keySpan : entry.value.span;
-      node = entry.value;
-    } else if (node.kind === 'seq') {
-      const item = node.items[Number(part)];
-      if (!item) return span;
-      span = item.span;
-      node = item;
-    } else return span;
+  const steps = walkPointer(root, e.instancePath);
+  const last = steps?.at(-1);
+  if (!last) return undefined;
+  if (e.keyword === 'additionalProperties' && last.node.kind === 'map') {
+    const key = String((e.params as { additionalProperty: string }).additionalProperty);
+    return getEntry(last.node, key)?.keySpan ?? last.node.span;
   }
-  return span;
+  return last.node.span;
 }

@@ -13,6 +13,7 @@ import { closest } from '../runner/suggest.js';
 import type { FileDocuments } from './include.js';
 import { GLOBAL_KEYWORDS } from './keywords.js';
 import { isHiddenKey, type Resolution } from './resolve.js';
+import { walkPointer, type PointerStep } from '../../model/pointer.js';
 
 export interface SchemaFinding {
   readonly span: Span;
@@ -270,39 +271,7 @@ function missingList(e: ErrorObject): string[] {
 // ---------------------------------------------------------------------------------------------------
 // Where a mistake is, and how to name it
 
-/** One step of the walk from a validated root to an error's place. */
-interface Step {
-  readonly node: Tree;
-  /** The entry this step went through, for a step into a mapping. */
-  readonly entry?: TEntry;
-  /** The position this step went through, for a step into a list. */
-  readonly index?: number;
-}
-
-/** The nodes from the root to the value a JSON pointer names, or undefined when the tree has no such place. */
-function walk(root: Tree, pointer: string): Step[] | undefined {
-  const steps: Step[] = [{ node: root }];
-  for (const segment of pointer.split('/').slice(1).map(unescapePointer)) {
-    const node = steps[steps.length - 1].node;
-    if (node.kind === 'map') {
-      const entry = getEntry(node, segment);
-      if (!entry) return undefined;
-      steps.push({ node: entry.value, entry });
-    } else if (node.kind === 'seq') {
-      const index = Number(segment);
-      const item = node.items[index];
-      if (!item) return undefined;
-      steps.push({ node: item, index });
-    } else {
-      return undefined;
-    }
-  }
-  return steps;
-}
-
-function unescapePointer(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
-}
+type Step = PointerStep;
 
 type Route = (string | number)[];
 
@@ -455,7 +424,7 @@ function routeOf(steps: readonly Step[]): Route {
 // Messages
 
 function describe(error: ErrorObject, run: Run, locator: Locator): SchemaFinding | undefined {
-  const steps = walk(run.root, error.instancePath);
+  const steps = walkPointer(run.root, error.instancePath);
   // A `!reference` that names nothing is reported by bad-reference; its place holds no value to check.
   if (!steps || steps.some((s) => s.node.kind === 'ref')) return undefined;
   const here = steps[steps.length - 1];

@@ -3,6 +3,7 @@ import { schema as runnerSchema, validateRunnerConfig as validateAgainstSchema }
 import type { Span } from '../../model/span.js';
 import { asScalar, get, getEntry, toPlain, type TMap, type Tree } from '../../model/tree.js';
 import { closest } from './suggest.js';
+import { escapePointer, walkPointer, type PointerStep } from '../../model/pointer.js';
 
 export interface SchemaFinding {
   readonly span: Span;
@@ -138,16 +139,10 @@ function oneErrorPerMistake(errors: readonly ErrorObject[]): ErrorObject[] {
 }
 
 /** One step of the walk from the root to an error's place. */
-interface Step {
-  readonly node: Tree;
-  /** The key this step went through, for a step into a table. */
-  readonly key?: string;
-  /** The position this step went through, for a step into an array. */
-  readonly index?: number;
-}
+type Step = PointerStep;
 
 function describe(root: TMap, error: ErrorObject, schema: CompiledSchema): SchemaFinding | undefined {
-  const steps = walk(root, error.instancePath);
+  const steps = walkPointer(root, error.instancePath);
   if (!steps) return undefined;
   const here = steps[steps.length - 1];
   if (error.keyword === 'additionalProperties') {
@@ -196,33 +191,14 @@ function belongsIn(homes: readonly Home[] | undefined): string {
   return `; it belongs in ${tables.join(' or ')}`;
 }
 
-/** The nodes from the root to the value a JSON pointer names, or undefined when the tree has no such place. */
-function walk(root: TMap, pointer: string): Step[] | undefined {
-  const steps: Step[] = [{ node: root }];
-  for (const segment of pointer.split('/').slice(1).map(unescapePointer)) {
-    const node = steps[steps.length - 1].node;
-    if (node.kind === 'map') {
-      const entry = getEntry(node, segment);
-      if (!entry) return undefined;
-      steps.push({ node: entry.value, key: segment });
-    } else if (node.kind === 'seq') {
-      const item = node.items[Number(segment)];
-      if (!item) return undefined;
-      steps.push({ node: item, index: Number(segment) });
-    } else {
-      return undefined;
-    }
-  }
-  return steps;
-}
 
 /** What the message talks about (`key`, or item n of `key`) and the steps to the table holding it. */
 function subjectOf(steps: readonly Step[]): { subject: string; table: readonly Step[] } {
   const last = steps[steps.length - 1];
-  if (last.index === undefined) return { subject: `\`${last.key}\``, table: steps.slice(0, -1) };
+  if (last.index === undefined) return { subject: `\`${last.entry?.key}\``, table: steps.slice(0, -1) };
   const owner = steps[steps.length - 2];
   const item = `item ${last.index + 1}`;
-  return { subject: owner.key === undefined ? item : `${item} of \`${owner.key}\``, table: steps.slice(0, -2) };
+  return { subject: owner.entry === undefined ? item : `${item} of \`${owner.entry.key}\``, table: steps.slice(0, -2) };
 }
 
 /**
@@ -231,7 +207,7 @@ function subjectOf(steps: readonly Step[]): { subject: string; table: readonly S
  */
 function tableName(steps: readonly Step[]): string {
   if (steps.length === 1) return 'the global section';
-  const runner = steps[1].key === 'runners' ? steps[2] : undefined;
+  const runner = steps[1].entry?.key === 'runners' ? steps[2] : undefined;
   if (!runner || runner.index === undefined) return header(steps);
   const name = nameOf(runner.node);
   if (steps.length === 3) return `[[runners]] ${name === undefined ? `#${runner.index + 1}` : `"${name}"`}`;
@@ -247,8 +223,8 @@ function header(steps: readonly Step[]): string {
 
 function dottedKeys(steps: readonly Step[]): string {
   return steps
-    .filter((s): s is Step & { key: string } => s.key !== undefined)
-    .map((s) => (/^[A-Za-z0-9_-]+$/.test(s.key) ? s.key : JSON.stringify(s.key)))
+    .flatMap((s) => (s.entry ? [s.entry.key] : []))
+    .map((key) => (/^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key)))
     .join('.');
 }
 
@@ -263,7 +239,7 @@ function isSensitiveKey(key: string): boolean {
 }
 
 function isSensitiveStep(step: Step): boolean {
-  return step.key !== undefined && isSensitiveKey(step.key);
+  return step.entry !== undefined && isSensitiveKey(step.entry.key);
 }
 
 function typeWords(type: string): string {
@@ -306,12 +282,4 @@ function actualWords(node: Tree): string {
           return 'empty';
       }
   }
-}
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function unescapePointer(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
