@@ -81,7 +81,7 @@ export default defineRule({
 /** Adds "/certs/client" to `[runners.docker] volumes`, or the key itself under the table header. */
 function certsVolumeFix(r: Runner): Fix | undefined {
   const docker = r.docker;
-  if (!docker || /\.ya?ml$/i.test(docker.span.file.path)) return undefined;
+  if (!docker || r.config.embedded) return undefined;
   const file = docker.span.file;
   const vols = docker.volumes;
   if (vols) {

@@ -87,7 +87,7 @@ export default defineRule({
  */
 function removeVolumeFix(r: Runner, item: Span): Fix | undefined {
   const file = item.file;
-  if (/\.ya?ml$/i.test(file.path) || !r.docker?.volumes?.items.some((v) => v.span.start === item.start)) return undefined;
+  if (r.config.embedded || !r.docker?.volumes?.items.some((v) => v.span.start === item.start)) return undefined;
   const text = file.text;
   const lineStart = text.lastIndexOf('\n', item.start - 1) + 1;
   const after = /^[ \t]*,?[ \t]*(\r?\n)/.exec(text.slice(item.end));

@@ -103,7 +103,7 @@ export default defineRule({
  */
 function limitToServicesFix(r: Runner, dindImages: readonly string[]): Fix | undefined {
   const d = r.docker;
-  if (!d?.privileged || /\.ya?ml$/i.test(d.span.file.path)) return undefined;
+  if (!d?.privileged || r.config.embedded) return undefined;
   if (d.servicesPrivileged || d.allowedPrivilegedServices) return undefined;
   const file = d.privileged.span.file;
   const edits = [{ file, start: d.privileged.span.start, end: d.privileged.span.end, text: 'false' }];

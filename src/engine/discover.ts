@@ -32,6 +32,11 @@ const CANDIDATE_PATTERN = /(\.toml|^values[\w.-]*\.ya?ml|\.groovy)$/;
 /** `Jenkinsfile`, `Jenkinsfile.release`, `Jenkinsfile_k8s`, `deploy.Jenkinsfile`, `build.jenkinsfile`. */
 const JENKINSFILE_PATTERN = /^(Jenkinsfile([._].*)?|.+\.[Jj]enkinsfile)$/;
 
+/** A runner config is a config.toml, or a Helm chart's values.yaml holding one. */
+export function runnerFormat(path: string): 'toml' | 'helm' {
+  return /\.ya?ml$/i.test(path) ? 'helm' : 'toml';
+}
+
 /** Whether a file name says it is a Jenkins pipeline (`*.groovy` files need a look at their text too). */
 export function isJenkinsfileName(name: string): boolean {
   return JENKINSFILE_PATTERN.test(name);
@@ -103,7 +108,7 @@ export function discover(paths: readonly string[], cwd: string, kind?: FileKind,
           `${p}: cannot tell what kind of configuration this is; pass --kind gitlab (a GitLab CI file), --kind runner (a GitLab Runner config.toml) or --kind jenkins (a Jenkinsfile)`,
         );
       }
-      const format = kind === 'runner' || (!kind && c?.kind === 'runner') ? (/\.ya?ml$/i.test(abs) ? 'helm' : 'toml') : undefined;
+      const format = kind === 'runner' || (!kind && c?.kind === 'runner') ? runnerFormat(abs) : undefined;
       targets.set(abs, { path: abs, kind: kind ?? c!.kind, format, explicit: true, fragment: false });
     }
   }

@@ -13,7 +13,7 @@ import type { FileHost } from '../parsers/host.js';
 import { isJenkinsPipelineText, parseJenkinsfile } from '../parsers/jenkins/index.js';
 import { parseHelmValues, parseRunnerToml } from '../parsers/runner/index.js';
 import type { Config } from './config.js';
-import { classify, discover, isJenkinsfileName, projectRoot, UsageError, type FileKind, type Target } from './discover.js';
+import { classify, discover, isJenkinsfileName, projectRoot, runnerFormat, UsageError, type FileKind, type Target } from './discover.js';
 import { allDirectives, applySuppressions, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
 import { decodeText, describeFsError, FsHost } from './fs-host.js';
 import { MEMORY_ROOT, MemoryHost } from './memory-host.js';
@@ -61,10 +61,11 @@ export function lintPaths(opts: LintOptions): LintResult {
   // maps to them are still read, so that cross-file rules see them, but are not reported on.
   const onlyFiles = opts.stdin !== undefined || targets.every((t) => t.explicit);
   const context = config.runners ? mappedRunnerConfigs(config, runnerTargets) : [];
+  const hostFor = hostsByRoot(overrides);
   const model: LintSet = {
     pipelines: [
-      ...loadPipelines(targets.filter((t) => t.kind === 'gitlab'), overrides),
-      ...loadJenkinsfiles(targets.filter((t) => t.kind === 'jenkins'), overrides),
+      ...loadPipelines(targets.filter((t) => t.kind === 'gitlab'), hostFor),
+      ...loadJenkinsfiles(targets.filter((t) => t.kind === 'jenkins'), hostFor),
     ],
     runnerConfigs: [...runnerTargets, ...context].map((t) => loadRunnerConfig(t, cwd, overrides)),
   };
@@ -95,7 +96,7 @@ function stdinTarget(path: string, kind: FileKind | undefined, text: string): Ta
     throw new UsageError(`--stdin-filename ${path}: cannot tell what kind of configuration this is; pass --kind gitlab, --kind runner or --kind jenkins`);
   }
   const k = kind ?? c!.kind;
-  const format = k === 'runner' ? (/\.ya?ml$/i.test(path) ? 'helm' : 'toml') : undefined;
+  const format = k === 'runner' ? runnerFormat(path) : undefined;
   return [{ path, kind: k, format, explicit: true, fragment: false }];
 }
 
@@ -115,8 +116,7 @@ function mappedRunnerConfigs(config: Config, already: readonly Target[]): Target
     for (const path of globFrom(config.baseDir, pattern)) {
       if (have.has(path)) continue;
       have.add(path);
-      const format = /\.ya?ml$/i.test(path) ? 'helm' : 'toml';
-      out.push({ path, kind: 'runner', format, explicit: false, fragment: false });
+      out.push({ path, kind: 'runner', format: runnerFormat(path), explicit: false, fragment: false });
     }
   }
   return out;
@@ -130,13 +130,17 @@ function globFrom(base: string, pattern: string): string[] {
   return new FsHost(base).glob(pattern).map((rel) => resolve(base, rel));
 }
 
-function loadPipelines(targets: Target[], overrides: ReadonlyMap<string, string>): Pipeline[] {
+/** One host per project root, shared by every pipeline of the run, so each file is read once. */
+function hostsByRoot(overrides: ReadonlyMap<string, string>): (root: string) => FsHost {
   const hosts = new Map<string, FsHost>();
-  const hostFor = (root: string): FsHost => {
+  return (root) => {
     let h = hosts.get(root);
     if (!h) hosts.set(root, (h = new FsHost(root, overrides)));
     return h;
   };
+}
+
+function loadPipelines(targets: Target[], hostFor: (root: string) => FsHost): Pipeline[] {
   const units = targets.map((t) => {
     const root = projectRoot(t.path);
     return { target: t, root, rel: relative(root, t.path).split(sep).join('/') };
@@ -157,13 +161,10 @@ function loadPipelines(targets: Target[], overrides: ReadonlyMap<string, string>
 }
 
 /** Each Jenkinsfile is a pipeline of its own; files it reads (`yamlFile`) resolve from its project root. */
-function loadJenkinsfiles(targets: Target[], overrides: ReadonlyMap<string, string>): Pipeline[] {
-  const hosts = new Map<string, FsHost>();
+function loadJenkinsfiles(targets: Target[], hostFor: (root: string) => FsHost): Pipeline[] {
   return targets.map((t) => {
     const root = projectRoot(t.path);
-    let host = hosts.get(root);
-    if (!host) hosts.set(root, (host = new FsHost(root, overrides)));
-    return readJenkinsfile(relative(root, t.path).split(sep).join('/'), host);
+    return readJenkinsfile(relative(root, t.path).split(sep).join('/'), hostFor(root));
   });
 }
 
@@ -192,6 +193,7 @@ function loadRunnerConfig(t: Target, cwd: string, overrides: ReadonlyMap<string,
     return {
       platform: 'runner',
       file,
+      embedded: t.format === 'helm',
       root: undefined,
       runners: [],
       issues: [{ kind: 'parse-error', span: { file, start: 0, end: 0 }, message: `cannot lint this file: ${decoded.error}` }],
@@ -301,15 +303,21 @@ function runnerMapping(config: Config | undefined, runners: readonly Runner[]): 
   if (!config?.runners) return undefined;
   const rel = (abs: string) => relative(config.baseDir, abs).split(sep).join('/');
   const entries = Object.entries(config.runners);
+  // Asked once per job by every cross-file rule: the globs are matched once per pipeline.
+  const byPipeline = new Map<Pipeline, Runner[]>();
   return (p) => {
+    const known = byPipeline.get(p);
+    if (known) return known;
     const pipelinePath = rel(p.root.path);
-    return runners.filter((r) =>
+    const matched = runners.filter((r) =>
       entries.some(
         ([runnerGlob, pipelineGlobs]) =>
           picomatch.isMatch(rel(r.config.file.path), runnerGlob, { dot: true }) &&
           pipelineGlobs.some((g) => picomatch.isMatch(pipelinePath, g, { dot: true })),
       ),
     );
+    byPipeline.set(p, matched);
+    return matched;
   };
 }
 

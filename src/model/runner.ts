@@ -7,6 +7,11 @@ import type { TMap } from './tree.js';
 export interface RunnerConfig {
   readonly platform: 'runner';
   readonly file: SourceFile;
+  /**
+   * The TOML is a string inside a Helm chart's values.yaml: findings map back into it, but fixes,
+   * which edit TOML text, leave it alone.
+   */
+  readonly embedded: boolean;
   /** Undefined when the TOML does not parse. */
   readonly root: TMap | undefined;
   readonly runners: readonly Runner[];

@@ -19,14 +19,14 @@ export interface RunnerEdits {
 
 /** Runners that can be edited here: Docker executors written in a TOML file. */
 function editable(r: Runner): boolean {
-  return isDockerExecutor(r) && !!r.docker && !/\.ya?ml$/i.test(r.config.file.path);
+  return isDockerExecutor(r) && !!r.docker && !r.config.embedded;
 }
 
 export function buildkitRunnerEdits(runners: readonly Runner[]): RunnerEdits {
   const out: RunnerEdits = { edits: [], edited: [], manual: [] };
   for (const r of runners) {
     if (!editable(r)) {
-      if (isKubernetes(r) || /\.ya?ml$/i.test(r.config.file.path)) out.manual.push(runnerLabel(r));
+      if (isKubernetes(r) || r.config.embedded) out.manual.push(runnerLabel(r));
       continue;
     }
     const missing = UNCONFINED.filter((o) => !r.docker!.securityOpt?.items.some((i) => i.value.replace('=', ':') === o));

@@ -24,7 +24,7 @@ export function isRunnerConfigText(text: string): boolean {
 
 /** Reads a GitLab Runner config.toml. */
 export function parseRunnerToml(file: SourceFile): RunnerConfig {
-  return fromToml(file, file.text, (o) => o);
+  return fromToml(file, file.text, (o) => o, false);
 }
 
 /**
@@ -37,21 +37,21 @@ export function parseHelmValues(file: SourceFile): RunnerConfig {
   const doc = asMap(loaded.documents[0]);
   const config = asScalar(get(asMap(get(doc, 'runners')), 'config'));
   if (!config || typeof config.value !== 'string') {
-    return { platform: 'runner', file, root: undefined, runners: [], issues };
+    return { platform: 'runner', file, embedded: true, root: undefined, runners: [], issues };
   }
-  const embedded = fromToml(file, config.text, (o) => sourceOffsetOf(config, o));
+  const embedded = fromToml(file, config.text, (o) => sourceOffsetOf(config, o), true);
   return { ...embedded, issues: [...issues, ...embedded.issues] };
 }
 
-function fromToml(file: SourceFile, text: string, toFileOffset: (o: number) => number): RunnerConfig {
+function fromToml(file: SourceFile, text: string, toFileOffset: (o: number) => number, embedded: boolean): RunnerConfig {
   const loaded = loadToml(file, text, toFileOffset);
   if (!loaded.root) {
     const issues: ModelIssue[] = loaded.error ? [{ kind: 'parse-error', span: loaded.error.span, message: loaded.error.message }] : [];
-    return { platform: 'runner', file, root: undefined, runners: [], issues };
+    return { platform: 'runner', file, embedded, root: undefined, runners: [], issues };
   }
   const root = loaded.root;
   const issues: ModelIssue[] = validateRunnerConfig(root).map((f) => ({ kind: 'runner-schema', span: f.span, message: f.message }));
-  const config: { -readonly [K in keyof RunnerConfig]: RunnerConfig[K] } = { platform: 'runner', file, root, runners: [], issues };
+  const config: { -readonly [K in keyof RunnerConfig]: RunnerConfig[K] } = { platform: 'runner', file, embedded, root, runners: [], issues };
   config.runners = (asSeq(get(root, 'runners'))?.items ?? [])
     .map(asMap)
     .filter((m): m is TMap => m !== undefined)
