@@ -6,13 +6,13 @@ import { RULES } from '../rules/index.js';
 import type { Executor } from './docker/hostnames.js';
 import { defaultConfig, findConfig, type Config } from './engine/config.js';
 import { UsageError, type FileKind } from './engine/discover.js';
-import { lintPaths, type LintResult } from './engine/lint.js';
+import { lintPaths, type LintOptions, type LintResult } from './engine/lint.js';
 import { fixPaths, MAX_PASSES, writeChanges } from './engine/fix.js';
 import { createTwoFilesPatch } from 'diff';
 import { packageJson } from './engine/package-root.js';
 import { resolveFile } from './engine/resolve.js';
 import { ruleDocs } from './engine/rule-docs.js';
-import { SEVERITY_RANK, STRATEGIES, type Severity, type Strategy } from './engine/rule.js';
+import { SEVERITY_RANK, STRATEGIES, type Finding, type Severity, type Strategy } from './engine/rule.js';
 import { closest } from './parsers/runner/suggest.js';
 import { UnreadableFileError } from './parsers/gitlab/include.js';
 import { formatCodeQuality } from './report/codequality.js';
@@ -70,13 +70,7 @@ function lint(io: Io, paths: string[], flags: LintFlags): number {
   if (flags.stdin && paths.length > 0) throw new UsageError('--stdin lints standard input only; do not name paths with it');
   const config = loadConfig(io, paths, flags);
   const result = lintPaths({
-    paths,
-    cwd: io.cwd,
-    kind: flags.kind,
-    rules: RULES,
-    config,
-    executor: flags.executor,
-    inlineConfig: flags.inlineConfig,
+    ...lintOptions(io, paths, flags, config),
     reportUnusedDisables: flags.reportUnusedDisables,
     stdin: flags.stdin ? { text: io.readStdin?.() ?? '', filename: flags.stdinFilename! } : undefined,
   });
@@ -98,8 +92,18 @@ function lint(io: Io, paths: string[], flags: LintFlags): number {
     }
     io.stderr(`cilint: ${summaryLine(input)}; ${flags.format} report written to ${flags.output}\n`);
   } else io.stdout(out);
+  return exitFor(result.findings, flags, config);
+}
+
+/** What lint and fix read the same way from their flags. */
+function lintOptions(io: Io, paths: string[], flags: LintFlags, config: Config): LintOptions {
+  return { paths, cwd: io.cwd, kind: flags.kind, rules: RULES, config, executor: flags.executor, inlineConfig: flags.inlineConfig };
+}
+
+/** 1 when a finding reaches `--fail-on` (or the config file's `fail-on`, else warning), 0 otherwise. */
+function exitFor(findings: readonly Finding[], flags: LintFlags, config: Config): number {
   const threshold = SEVERITY_RANK[flags.failOn ?? config.failOn ?? 'warning'];
-  return result.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_OK;
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 interface FixFlags extends LintFlags {
@@ -113,16 +117,7 @@ function fix(io: Io, paths: string[], flags: FixFlags): number {
   const config = loadConfig(io, paths, flags);
   const strategy = flags.strategy ?? config.fix.strategy;
   const result = fixPaths(
-    {
-      paths,
-      cwd: io.cwd,
-      kind: flags.kind,
-      rules: RULES,
-      config,
-      executor: flags.executor,
-      inlineConfig: flags.inlineConfig,
-      fix: strategy ? { strategy, images: config.fix.images } : undefined,
-    },
+    { ...lintOptions(io, paths, flags, config), fix: strategy ? { strategy, images: config.fix.images } : undefined },
     { unsafe: Boolean(flags.unsafeFixes), strategy },
   );
   for (const note of result.remaining.notes) io.stderr(`cilint: ${note}\n`);
@@ -161,8 +156,7 @@ function fix(io: Io, paths: string[], flags: FixFlags): number {
   for (const f of outcome.failed) lines.push(`not written: ${show(f.path)}: ${f.reason}`);
   io.stderr(lines.map((l) => `cilint: ${l}\n`).join(''));
   if (outcome.failed.length > 0) return EXIT_USAGE;
-  const threshold = SEVERITY_RANK[flags.failOn ?? config.failOn ?? 'warning'];
-  return result.remaining.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_OK;
+  return exitFor(result.remaining.findings, flags, config);
 }
 
 function render(io: Io, flags: LintFlags, input: ReportInput, result: LintResult): string {
