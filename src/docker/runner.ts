@@ -1,10 +1,11 @@
-import { dirname, relative, sep } from 'node:path';
+import { dirname } from 'node:path';
 import picomatch from 'picomatch';
 import { memoByObject, memoByString } from './memo.js';
 import type { Container } from '../model/pipeline.js';
 import { isDockerExecutor, isKubernetes, type KubernetesVolume, type Runner } from '../model/runner.js';
 import type { Located, Span } from '../model/span.js';
 import { positionAt } from '../model/source.js';
+import { posixRelative } from '../parsers/host.js';
 
 /** What we know about a runner's Docker setup, as the cross-file rules read it. */
 
@@ -88,6 +89,6 @@ function matchesImage(pattern: Located<string>, image: string): boolean {
  * relative to the reported file's folder, so it reads the same from any working directory.
  */
 export function where(span: Span, from: Span): string {
-  const rel = relative(dirname(from.file.path), span.file.path).split(sep).join('/');
+  const rel = posixRelative(dirname(from.file.path), span.file.path);
   return `${rel}:${positionAt(span.file, span.start).line}`;
 }

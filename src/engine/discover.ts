@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { isJenkinsPipelineText } from '../parsers/jenkins/index.js';
 import { isRunnerConfigText } from '../parsers/runner/index.js';
 import { describeFsError } from './fs-host.js';
+import { posixRelative } from '../parsers/host.js';
 
 export type FileKind = 'gitlab' | 'runner' | 'jenkins';
 
@@ -154,7 +155,7 @@ function loadGitignore(dir: string): IgnoreScope | undefined {
 
 function isIgnored(abs: string, isDir: boolean, scopes: IgnoreScope[]): boolean {
   for (const s of scopes) {
-    const rel = relative(s.dir, abs).split(sep).join('/');
+    const rel = posixRelative(s.dir, abs);
     if (rel && s.rules.ignores(isDir ? `${rel}/` : rel)) return true;
   }
   return false;

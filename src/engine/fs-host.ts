@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
-import { normalizeRelPath, type FileHost, type ReadError } from '../parsers/host.js';
+import { normalizeRelPath, posixRelative, type FileHost, type ReadError } from '../parsers/host.js';
 
 /** Larger files are refused rather than read: no CI configuration is this big. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -85,7 +85,7 @@ function walkFiles(root: string, dir: string, out: string[]): void {
     if (e.name === '.git' || e.name === 'node_modules') continue;
     const abs = join(dir, e.name);
     if (e.isDirectory()) walkFiles(root, abs, out);
-    else if (e.isFile()) out.push(relative(root, abs).split(sep).join('/'));
+    else if (e.isFile()) out.push(posixRelative(root, abs));
   }
 }
 

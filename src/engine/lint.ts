@@ -9,7 +9,7 @@ import { makeSourceFile, type SourceFile } from '../model/source.js';
 import { spanKey } from '../model/span.js';
 import { parseGitlabPipeline } from '../parsers/gitlab/index.js';
 import { UnreadableFileError } from '../parsers/gitlab/include.js';
-import type { FileHost } from '../parsers/host.js';
+import { posixRelative, type FileHost } from '../parsers/host.js';
 import { isJenkinsPipelineText, parseJenkinsfile } from '../parsers/jenkins/index.js';
 import { parseHelmValues, parseRunnerToml } from '../parsers/runner/index.js';
 import type { Config } from './config.js';
@@ -103,7 +103,7 @@ function stdinTarget(path: string, kind: FileKind | undefined, text: string): Ta
 /** A path is ignored when it, or a folder above it, matches an `ignore:` glob of the config file. */
 function isIgnored(path: string, config: Config): boolean {
   if (config.ignore.length === 0) return false;
-  const rel = relative(config.baseDir, path).split(sep).join('/');
+  const rel = posixRelative(config.baseDir, path);
   if (rel.startsWith('..')) return false;
   const parts = rel.split('/');
   return parts.some((_, i) => config.ignore.some((g) => picomatch.isMatch(parts.slice(0, i + 1).join('/'), g, { dot: true })));
@@ -143,7 +143,7 @@ function hostsByRoot(overrides: ReadonlyMap<string, string>): (root: string) => 
 function loadPipelines(targets: Target[], hostFor: (root: string) => FsHost): Pipeline[] {
   const units = targets.map((t) => {
     const root = projectRoot(t.path);
-    return { target: t, root, rel: relative(root, t.path).split(sep).join('/') };
+    return { target: t, root, rel: posixRelative(root, t.path) };
   });
   const parsed = new Map<string, Pipeline & { included: ReadonlySet<string> }>();
   const parse = (u: (typeof units)[number]) => {
@@ -164,7 +164,7 @@ function loadPipelines(targets: Target[], hostFor: (root: string) => FsHost): Pi
 function loadJenkinsfiles(targets: Target[], hostFor: (root: string) => FsHost): Pipeline[] {
   return targets.map((t) => {
     const root = projectRoot(t.path);
-    return readJenkinsfile(relative(root, t.path).split(sep).join('/'), hostFor(root));
+    return readJenkinsfile(posixRelative(root, t.path), hostFor(root));
   });
 }
 
@@ -186,7 +186,7 @@ function loadRunnerConfig(t: Target, cwd: string, overrides: ReadonlyMap<string,
   } catch (e) {
     throw new UsageError(`${relative(cwd, t.path) || t.path}: ${describeFsError(e)}`);
   }
-  const rel = relative(cwd, t.path).split(sep).join('/');
+  const rel = posixRelative(cwd, t.path);
   const decoded = decodeText(buf);
   if ('error' in decoded) {
     const file = makeSourceFile(t.path, rel, '');
@@ -301,7 +301,7 @@ export function runRules(model: LintSet, rules: readonly Rule[], settings: RunSe
  */
 function runnerMapping(config: Config | undefined, runners: readonly Runner[]): ((p: Pipeline) => Runner[]) | undefined {
   if (!config?.runners) return undefined;
-  const rel = (abs: string) => relative(config.baseDir, abs).split(sep).join('/');
+  const rel = (abs: string) => posixRelative(config.baseDir, abs);
   const entries = Object.entries(config.runners);
   // Asked once per job by every cross-file rule: the globs are matched once per pipeline.
   const byPipeline = new Map<Pipeline, Runner[]>();

@@ -1,11 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
-import { relative, resolve as resolvePath, sep } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { positionAt } from '../model/source.js';
 import { parseGitlabPipeline } from '../parsers/gitlab/index.js';
 import { effectiveConfig } from '../parsers/gitlab/effective.js';
 import { displayPath } from '../report/location.js';
 import { projectRoot, UsageError } from './discover.js';
 import { FsHost } from './fs-host.js';
+import { posixRelative } from '../parsers/host.js';
 
 const ERROR_KINDS = new Set(['parse-error', 'include-error', 'bad-reference', 'schema']);
 
@@ -22,7 +23,7 @@ export function resolveFile(file: string, cwd: string): { config: Record<string,
   if (statSync(abs).isDirectory()) throw new UsageError(`${file}: is a directory; name a pipeline file`);
   const root = projectRoot(abs);
   const host = new FsHost(root);
-  const rel = relative(root, abs).split(sep).join('/');
+  const rel = posixRelative(root, abs);
   const read = host.read(rel);
   if ('error' in read) throw new UsageError(`${file}: ${read.error}`);
   const pipeline = parseGitlabPipeline(rel, host);

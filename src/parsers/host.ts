@@ -1,3 +1,4 @@
+import { relative, sep } from 'node:path';
 import type { SourceFile } from '../model/source.js';
 
 /**
@@ -33,4 +34,9 @@ export function normalizeRelPath(path: string): string | undefined {
     } else parts.push(part);
   }
   return parts.join('/');
+}
+
+/** `to` relative to `from`, with `/` separators whatever the platform: how cilint names files. */
+export function posixRelative(from: string, to: string): string {
+  return relative(from, to).split(sep).join('/');
 }

@@ -1,4 +1,5 @@
-import { relative, sep } from 'node:path';
+import { sep } from 'node:path';
+import { posixRelative } from '../parsers/host.js';
 import { positionAt } from '../model/source.js';
 import type { Finding } from '../engine/rule.js';
 
@@ -18,6 +19,5 @@ export function locate(f: Finding, cwd: string): FindingLocation {
 }
 
 export function displayPath(abs: string, cwd: string): string {
-  const rel = relative(cwd, abs);
-  return (rel === '' ? abs : rel).split(sep).join('/');
+  return posixRelative(cwd, abs) || abs.split(sep).join('/');
 }

@@ -1,6 +1,6 @@
 import type { Container, Job, Pipeline, ScriptStep, Variable } from '../../model/pipeline.js';
 import type { Located } from '../../model/span.js';
-import { asScalar, getEntry, type TEntry, type TMap, type Tree, type TScalar } from '../../model/tree.js';
+import { asScalar, getEntry, type TEntry, type Tree, type TScalar } from '../../model/tree.js';
 import type { FileHost } from '../host.js';
 import { sourceOffsetOf } from '../../model/scalar-offsets.js';
 import { loadWithIncludes } from './include.js';
