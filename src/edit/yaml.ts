@@ -3,18 +3,22 @@ import { positionAt, type SourceFile } from '../model/source.js';
 import { getEntry, type TEntry, type TMap, type TSeq, type Tree } from '../model/tree.js';
 import { isScalar, parseDocument, type YAMLSeq } from 'yaml';
 import { loadYaml } from '../parsers/yaml/load.js';
+import { pickConfigDocument } from '../parsers/gitlab/include.js';
+import { memoByObject } from '../docker/memo.js';
 
 /**
  * Text edits over YAML files, placed at the parsed nodes' ranges so that everything outside them
  * (comments, quoting, key order, line endings) stays as written.
  */
 
-/** The document a GitLab file configures (the one after a `spec:` header), as a mapping. */
-export function configRoot(file: SourceFile): TMap | undefined {
-  const docs = loadYaml(file).documents;
-  const doc = docs.length > 1 && docs[0].kind === 'map' && getEntry(docs[0], 'spec') ? docs[1] : docs[0];
+/**
+ * The document a GitLab file configures (the one after a `spec:` header), as a mapping. Fixes ask for
+ * it once per finding, so each file is read once; a fixed text is a new SourceFile, read afresh.
+ */
+export const configRoot = memoByObject((file: SourceFile): TMap | undefined => {
+  const doc = pickConfigDocument(loadYaml(file).documents);
   return doc?.kind === 'map' ? doc : undefined;
-}
+});
 
 /** The top-level entry of `root` whose key or value holds `offset`. */
 export function topLevelEntryAt(root: TMap, offset: number): TEntry | undefined {

@@ -99,7 +99,7 @@ function loadFile(
 }
 
 /** A file may start with a `spec:` header document; the configuration is then the second document. */
-function pickConfigDocument(documents: Tree[]): Tree | undefined {
+export function pickConfigDocument(documents: Tree[]): Tree | undefined {
   if (documents.length === 0) return undefined;
   const first = documents[0];
   if (documents.length > 1 && first.kind === 'map' && first.entries.some((e) => e.key === 'spec')) {
