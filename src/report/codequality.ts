@@ -1,6 +1,6 @@
 import type { Severity } from '../engine/rule.js';
 import { fingerprints } from './fingerprint.js';
-import { locate } from './location.js';
+import { displayPath, locate } from './location.js';
 import type { ReportInput } from './summary.js';
 
 const SEVERITY: Record<Severity, 'info' | 'minor' | 'major' | 'critical' | 'blocker'> = {
@@ -16,7 +16,7 @@ const SEVERITY: Record<Severity, 'info' | 'minor' | 'major' | 'critical' | 'bloc
  */
 export function formatCodeQuality(input: ReportInput): string {
   const located = input.findings.map((f) => ({ f, loc: locate(f, input.cwd) }));
-  const prints = fingerprints(input.findings, (f) => locate(f, input.cwd).file);
+  const prints = fingerprints(input.findings, (f) => displayPath(f.span.file.path, input.cwd));
   const report = located.map(({ f, loc }, i) => ({
     description: f.message,
     check_name: f.rule,

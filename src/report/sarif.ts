@@ -37,7 +37,7 @@ export function formatSarif(input: ReportInput, tool: SarifTool): string {
   const index = new Map(rules.map((r, i) => [r.slug, i]));
   const prints = fingerprints(
     all.map((x) => x.f),
-    (f) => locate(f, input.cwd).file,
+    (f) => displayPath(f.span.file.path, input.cwd),
   );
   const results = all.map(({ f, suppressed }, i) => {
     const loc = locate(f, input.cwd);
