@@ -2,9 +2,8 @@ import { defineRule } from '../src/engine/rule.js';
 import { effectivePort } from '../src/docker/docker-host.js';
 import { containerHostnames, dindServices, jobDockerHost, jobServiceHostnames, tlsOn } from '../src/docker/job.js';
 import type { Fix } from '../src/engine/rule.js';
-import { addServiceAlias, configRoot } from '../src/edit/yaml.js';
+import { addServiceAlias } from '../src/edit/yaml.js';
 import type { Container } from '../src/model/pipeline.js';
-import type { Tree } from '../src/model/tree.js';
 import { spanText, type Span } from '../src/model/span.js';
 
 /**
@@ -232,24 +231,8 @@ const CERTIFIED_NAMES = new Set(['docker', 'localhost', '127.0.0.1']);
 
 /** `alias: docker` on a dind service pulled through a variable prefix (a mirror or dependency proxy). */
 function aliasFix(service: Container): Fix | undefined {
-  const file = service.span.file;
-  const root = configRoot(file);
-  const node = root && findNode(root, service.span);
-  const edit = node && addServiceAlias(file, node, 'docker');
+  const edit = service.node && addServiceAlias(service.span.file, service.node, 'docker');
   return edit && { title: 'give the dind service alias: docker', applicability: 'safe', edits: [edit] };
-}
-
-/** The tree node written exactly at `span` (the service entry), searched from a document root. */
-function findNode(root: Tree, span: Span): Tree | undefined {
-  if (root.span.start === span.start && root.span.end === span.end && root.kind !== 'seq') return root;
-  const children = root.kind === 'map' ? root.entries.map((e) => e.value) : root.kind === 'seq' ? root.items : [];
-  for (const c of children) {
-    if (c.span.start <= span.start && span.end <= c.span.end) {
-      const hit = findNode(c, span);
-      if (hit) return hit;
-    }
-  }
-  return undefined;
 }
 
 /** Replaces the port as written in the DOCKER_HOST value (plain or quoted scalar, no escapes in a URL). */

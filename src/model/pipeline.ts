@@ -1,6 +1,6 @@
 import type { SourceFile } from './source.js';
 import type { Located, Span } from './span.js';
-import type { TMap } from './tree.js';
+import type { TMap, Tree } from './tree.js';
 
 /**
  * The common model every parser produces and every rule reads. It speaks of jobs, the containers they
@@ -53,6 +53,8 @@ export interface Container {
   readonly privileged?: Located<boolean>;
   /** Host paths the pipeline mounts into the container (GitLab: none, the runner decides). */
   readonly mounts: readonly Mount[];
+  /** GitLab: the entry as written (an image string or a `name:` mapping), for fixes that edit it. */
+  readonly node?: Tree;
   /**
    * Jenkins: the hostnames under which the job's steps reach this container, as the pipeline decides
    * them (`localhost` in a pod, a `--link` alias); `complete` when no other name can reach it. GitLab:

@@ -106,7 +106,7 @@ function toContainer(t: Tree, role: Container['role']): Container | undefined {
   const scalar = asScalar(t);
   if (scalar) {
     if (scalar.value === null) return undefined;
-    return { role, image: located(scalar), span: scalar.span, aliases: [], variables: new Map(), command: [], entrypoint: [], mounts: [] };
+    return { role, image: located(scalar), span: scalar.span, aliases: [], variables: new Map(), command: [], entrypoint: [], mounts: [], node: t };
   }
   if (t.kind !== 'map') return undefined;
   const name = asScalar(getEntry(t, 'name')?.value);
@@ -122,6 +122,7 @@ function toContainer(t: Tree, role: Container['role']): Container | undefined {
     command: scalarList(getEntry(t, 'command')?.value),
     entrypoint: scalarList(getEntry(t, 'entrypoint')?.value),
     mounts: [],
+    node: t,
   };
 }
 
