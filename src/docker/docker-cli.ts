@@ -378,9 +378,8 @@ function readShortOptions(words: readonly ShellWord[], index: number, table: Opt
  * `image.inside(args)`): every word is read as an option or its value, and words only known at run time
  * are skipped, as they most likely hold options.
  */
-export function parseRunOptions(words: readonly ShellWord[]): { options: CliOption[]; positionals: ShellWord[] } {
-  const { options, positionals } = parseOptions(words, RUN, true, true);
-  return { options, positionals };
+export function parseRunOptions(words: readonly ShellWord[]): CliOption[] {
+  return parseOptions(words, RUN, true, true).options;
 }
 
 export function findDockerInvocations(script: ParsedScript): DockerInvocation[] {

@@ -54,7 +54,7 @@ export interface RunLink {
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export function parseRunArgs(text: string): RunArgs {
-  const { options } = parseRunOptions(argumentWords(text));
+  const options = parseRunOptions(argumentWords(text));
   const privilegedOption = options.filter((o) => o.canonical === 'privileged').at(-1);
   const binds: RunBind[] = [];
   const env: RunEnv[] = [];

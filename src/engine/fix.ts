@@ -1,7 +1,7 @@
 import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadYaml } from '../parsers/yaml/load.js';
-import { parseGroovy } from '../parsers/jenkins/groovy/index.js';
+import { parseGroovyText } from '../parsers/jenkins/index.js';
 import { loadToml } from '../parsers/toml/load.js';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
 import { isJenkinsfileName } from './discover.js';
@@ -196,8 +196,8 @@ function parseProblem(file: SourceFile, text: string): string | undefined {
   if (/\.toml$/i.test(file.path)) return loadToml(probe, text).error?.message;
   if (isJenkinsfileName(basename(file.path)) || /\.groovy$/i.test(file.path)) {
     // Groovy recovers from errors, so a file may be fixed despite one; the fix must add none.
-    const before = parseGroovy(file.text).errors.length;
-    const after = parseGroovy(text).errors;
+    const before = parseGroovyText(file.text).errors.length;
+    const after = parseGroovyText(text).errors;
     return after.length > before ? after[0]!.message : undefined;
   }
   return loadYaml(probe).problems.find((p) => p.kind === 'parse-error')?.message;

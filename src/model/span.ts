@@ -20,3 +20,8 @@ export function spanText(span: Span): string {
 export function spanKey(span: Span): string {
   return `${span.file.path}:${span.start}:${span.end}`;
 }
+
+/** Whether two spans cover the same text of the same file (by path, as `spanKey` tells them apart). */
+export function sameSpan(a: Span | undefined, b: Span): boolean {
+  return a !== undefined && a.file.path === b.file.path && a.start === b.start && a.end === b.end;
+}

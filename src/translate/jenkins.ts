@@ -1,6 +1,6 @@
 import type { Edit, Fix, FixSettings, RuleContext } from '../engine/rule.js';
 import type { Container, Job, ScriptStep } from '../model/pipeline.js';
-import { spanKey, type Span } from '../model/span.js';
+import { sameSpan, spanKey, type Span } from '../model/span.js';
 import { DEFAULT_IMAGES, translateJob } from './index.js';
 import { readJobPlan } from './plan.js';
 import type { JobTranslation } from './translation.js';
@@ -26,10 +26,6 @@ interface Plan {
 
 function builderImage(strategy: JenkinsStrategy, settings: FixSettings): string {
   return settings.images[strategy] ?? DEFAULT_IMAGES[strategy];
-}
-
-function sameSpan(a: Span | undefined, b: Span): boolean {
-  return a !== undefined && spanKey(a) === spanKey(b);
 }
 
 function unsupported(strategy: string, jobs: readonly Job[]): Fix {

@@ -7,7 +7,7 @@ import {
   validatePipeline,
 } from '../../generated/gitlab-ci.js';
 import type { Span } from '../../model/span.js';
-import { spanKey } from '../../model/span.js';
+import { sameSpan, spanKey } from '../../model/span.js';
 import { getEntry, toPlain, type TEntry, type TMap, type Tree } from '../../model/tree.js';
 import { closest } from '../runner/suggest.js';
 import type { FileDocuments } from './include.js';
@@ -381,10 +381,6 @@ class Locator {
 /** A scalar that is one `$[[ ... ]]` interpolation block and nothing else. */
 function isWholeInterpolation(node: Tree): boolean {
   return node.kind === 'scalar' && typeof node.value === 'string' && /^\s*\$\[\[[^\]]*\]\]\s*$/.test(node.value);
-}
-
-function sameSpan(a: Span, b: Span): boolean {
-  return a.file.path === b.file.path && a.start === b.start && a.end === b.end;
 }
 
 function within(outer: Span, inner: Span): boolean {

@@ -1,12 +1,14 @@
+import { memoByString } from '../../docker/memo.js';
 import { parseRunArgs, type RunArgs } from '../../docker/run-args.js';
+import { basename } from '../../docker/text.js';
 import type { Container, Job, ModelIssue, Mount, Pipeline, ScriptStep, Variable } from '../../model/pipeline.js';
 import { makeSourceFile, type SourceFile } from '../../model/source.js';
-import type { Located, Span } from '../../model/span.js';
+import { sameSpan, type Located, type Span } from '../../model/span.js';
 import { asMap, type Tree } from '../../model/tree.js';
 import type { FileHost } from '../host.js';
 import { loadYaml, type LoadedYaml } from '../yaml/load.js';
 import type * as G from './groovy/ast.js';
-import { children, lexGroovy, parseGroovy, walk } from './groovy/index.js';
+import { children, parseGroovy, walk, type Token } from './groovy/index.js';
 import { POD_HOSTNAMES, podContainers, type PodContainer } from './pod.js';
 import {
   concatTexts,
@@ -38,11 +40,11 @@ import {
  * else is kept as an opaque `${…}` placeholder, never guessed.
  */
 export function parseJenkinsfile(file: SourceFile, host: FileHost): Pipeline {
-  const parsed = parseGroovy(file.text);
+  const parsed = parseGroovyText(file.text);
   const issues: ModelIssue[] = [];
   // Groovy stops at its first syntax error; later ones are mostly its consequences.
   const first = parsed.errors[0];
-  if (first) issues.push(syntaxIssue(file, first));
+  if (first) issues.push(syntaxIssue(file, parsed.tokens, first));
   const reader = new Reader(file, host, parsed.ast, issues);
   return {
     platform: 'jenkins',
@@ -56,6 +58,12 @@ export function parseJenkinsfile(file: SourceFile, host: FileHost): Pipeline {
   };
 }
 
+/**
+ * `parseGroovy`, once per text: discovery, the model and each fix pass all parse the same `.groovy` text.
+ * The result is shared, so nothing may change it (its types are readonly throughout).
+ */
+export const parseGroovyText = memoByString(parseGroovy, 16);
+
 const PIPELINE_MARKER = /\bpipeline\s*\{|\bpodTemplate\s*\(|\bnode\s*[({]/;
 const PIPELINE_CALLS = new Set(['pipeline', 'podTemplate', 'node']);
 
@@ -67,7 +75,7 @@ const PIPELINE_CALLS = new Set(['pipeline', 'podTemplate', 'node']);
  */
 export function isJenkinsPipelineText(text: string): boolean {
   if (!PIPELINE_MARKER.test(text)) return false;
-  const { ast, errors } = parseGroovy(text);
+  const { ast, errors } = parseGroovyText(text);
   let found = false;
   walk(ast, (n) => {
     if (found) return false;
@@ -81,9 +89,9 @@ export function isJenkinsPipelineText(text: string): boolean {
  * The first syntax error as a finding. Groovy reports a string left open at the end of the file; the
  * useful place is where the string opens, so that is where an unterminated multi-line string points.
  */
-function syntaxIssue(file: SourceFile, first: { message: string; start: number; end: number }): ModelIssue {
+function syntaxIssue(file: SourceFile, tokens: readonly Token[], first: { message: string; start: number; end: number }): ModelIssue {
   if (/0xFFFF/.test(first.message)) {
-    const open = lexGroovy(file.text).tokens.find((t) => t.kind === 'string' && t.str && !t.str.terminated);
+    const open = tokens.find((t) => t.kind === 'string' && t.str && !t.str.terminated);
     // A `${` left open inside the string is the real culprit there; Groovy's end-of-file position stays.
     if (open?.str && open.str.parts.every((p) => p.kind !== 'block')) {
       const quote = open.str.quote;
@@ -178,8 +186,7 @@ class Reader {
     private readonly issues: ModelIssue[],
   ) {
     this.collectBindings(ast);
-    const name = file.relPath.slice(file.relPath.lastIndexOf('/') + 1);
-    const root = this.draft(name, { file, start: 0, end: 0 }, NO_AGENT, new Map());
+    const root = this.draft(basename(file.relPath), { file, start: 0, end: 0 }, NO_AGENT, new Map());
     this.scan(ast.statements, this.fresh(root));
   }
 
@@ -568,9 +575,10 @@ class Reader {
     const podMounts: Mount[] = [];
     for (const v of listItems(settings.get('volumes')?.value)) {
       if (v.type !== 'MethodCall' || v.name !== 'hostPathVolume') continue;
-      const hostPath = this.setting(v, 'hostPath');
+      const volume = this.settings(v);
+      const hostPath = volume.get('hostPath');
       const path = hostPath && this.stringOf(hostPath.value);
-      const mountPath = this.setting(v, 'mountPath');
+      const mountPath = volume.get('mountPath');
       const target = mountPath && this.stringOf(mountPath.value);
       if (path && isKnown(path)) {
         podMounts.push({ hostPath: path.text, containerPath: target && isKnown(target) ? target.text : undefined, span: this.span(hostPath) });
@@ -614,10 +622,11 @@ class Reader {
     const out: [string, Variable][] = [];
     for (const item of listItems(list)) {
       if (item.type !== 'MethodCall' || item.name === null || !/^(envVar|containerEnvVar|podEnvVar|secretEnvVar)$/.test(item.name)) continue;
-      const key = this.setting(item, 'key');
+      const entry = this.settings(item);
+      const key = entry.get('key');
       const name = key && this.stringOf(key.value);
       if (!key || !name || !isKnown(name)) continue;
-      const value = this.setting(item, 'value');
+      const value = entry.get('value');
       const nameSpan = this.span(sourceRange(name, 0, name.text.length));
       const variable: Variable = value && item.name !== 'secretEnvVar'
         ? this.variable(name.text, nameSpan, value.value)
@@ -832,10 +841,6 @@ function sectionsOf(body: readonly G.Statement[]): Map<string, G.MethodCall> {
   const out = new Map<string, G.MethodCall>();
   for (const s of body) if (s.type === 'MethodCall' && s.object === null && s.name !== null) out.set(s.name, s);
   return out;
-}
-
-function sameSpan(a: Span | undefined, b: Span): boolean {
-  return a !== undefined && a.file === b.file && a.start === b.start && a.end === b.end;
 }
 
 function listItems(expr: G.Expression | undefined): readonly G.Expression[] {

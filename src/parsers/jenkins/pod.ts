@@ -1,6 +1,6 @@
 import type { Container, Mount, Variable } from '../../model/pipeline.js';
 import type { Located, Span } from '../../model/span.js';
-import { asMap, asScalar, asSeq, get, getEntry, type TMap, type Tree, type TScalar } from '../../model/tree.js';
+import { asMap, asScalar, asSeq, get, getEntry, scalarText, type TMap, type Tree, type TScalar } from '../../model/tree.js';
 
 /**
  * The containers of a Kubernetes pod as the Kubernetes plugin reads them from a pod template's YAML
@@ -22,7 +22,7 @@ export function podContainers(doc: Tree, mapSpan: (span: Span) => Span): PodCont
   if (!spec) return [];
   const hostPaths = new Map<string, TScalar>();
   for (const volume of items(get(spec, 'volumes'))) {
-    const name = text(get(volume, 'name'));
+    const name = scalarText(get(volume, 'name'));
     const path = asScalar(get(asMap(get(volume, 'hostPath')), 'path'));
     if (name !== undefined && path && path.value !== null) hostPaths.set(name, path);
   }
@@ -49,9 +49,9 @@ export function podContainers(doc: Tree, mapSpan: (span: Span) => Span): PodCont
     }
     const mounts: Mount[] = [];
     for (const m of items(get(c, 'volumeMounts'))) {
-      const path = hostPaths.get(text(get(m, 'name')) ?? '');
+      const path = hostPaths.get(scalarText(get(m, 'name')) ?? '');
       if (!path) continue;
-      mounts.push({ hostPath: path.text, containerPath: text(get(m, 'mountPath')), span: mapSpan(path.span) });
+      mounts.push({ hostPath: path.text, containerPath: scalarText(get(m, 'mountPath')), span: mapSpan(path.span) });
     }
     const container: Container = {
       role: 'service',
@@ -65,7 +65,7 @@ export function podContainers(doc: Tree, mapSpan: (span: Span) => Span): PodCont
       mounts,
       hostnames: { names: POD_HOSTNAMES, complete },
     };
-    out.push({ name: text(get(c, 'name')), container });
+    out.push({ name: scalarText(get(c, 'name')), container });
   }
   return out;
 }
@@ -80,11 +80,6 @@ function privilegedOf(c: TMap, mapSpan: (span: Span) => Span): Located<boolean> 
 
 function items(t: Tree | undefined): TMap[] {
   return (asSeq(t)?.items ?? []).map(asMap).filter((m): m is TMap => m !== undefined);
-}
-
-function text(t: Tree | undefined): string | undefined {
-  const s = asScalar(t);
-  return s && s.value !== null ? s.text : undefined;
 }
 
 function located(s: TScalar, mapSpan: (span: Span) => Span): Located<string> {

@@ -164,7 +164,7 @@ export function stripIndent(t: GroovyText, end: number): GroovyText {
     while (l.start + n < l.end && (text[l.start + n] === ' ' || text[l.start + n] === '\t')) n++;
     indent = indent < 0 ? n : Math.min(indent, n);
   }
-  if (indent <= 0) return { ...filterText(t, () => true, t.start, end), exact: false };
+  if (indent <= 0) return filterText(t, () => true, t.start, end);
   const drop = new Uint8Array(text.length);
   for (const l of ls) {
     const to = isBlank(text, l.start, l.end) ? l.end : Math.min(l.end, l.start + indent);

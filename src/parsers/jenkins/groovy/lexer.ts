@@ -96,7 +96,7 @@ export interface LexResult {
   readonly errors: readonly LexError[];
 }
 
-export const KEYWORDS: ReadonlySet<string> = new Set([
+const KEYWORDS: ReadonlySet<string> = new Set([
   'abstract', 'as', 'assert', 'boolean', 'break', 'byte', 'case', 'catch', 'char', 'class', 'const', 'continue',
   'def', 'default', 'do', 'double', 'else', 'enum', 'extends', 'false', 'final', 'finally', 'float', 'for', 'goto',
   'if', 'implements', 'import', 'in', 'instanceof', 'int', 'interface', 'long', 'native', 'new', 'null', 'package',
@@ -141,7 +141,7 @@ function endsExpression(token: Token | undefined): boolean {
 }
 
 /** Groovy's LETTER: ASCII letters, `_`, Latin-1 letters and every code unit from U+0100 (surrogates included). */
-export function isGroovyLetter(c: number): boolean {
+function isGroovyLetter(c: number): boolean {
   return (
     (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f ||
     (c >= 0xc0 && c <= 0xd6) || (c >= 0xd8 && c <= 0xf6) || (c >= 0xf8 && c <= 0xff) || (c >= 0x100 && c <= 0xfffe)

@@ -11,13 +11,14 @@
  * before parsing, so recovery never runs past the `}` that closes the current block.
  */
 import type * as A from './ast.js';
-import { lexGroovy, type Comment, type StringToken, type Token } from './lexer.js';
+import { lexGroovy, type StringToken, type Token } from './lexer.js';
 
 export interface GroovyParseResult {
   readonly ast: A.Script;
   /** Syntax errors, in source order. A file Groovy 2.4 compiles has none. */
   readonly errors: readonly A.ParseError[];
-  readonly comments: readonly Comment[];
+  /** The lexer's tokens the tree was parsed from. */
+  readonly tokens: readonly Token[];
 }
 
 /** Nesting beyond this many constructs becomes an Opaque node instead of deeper recursion. */
@@ -79,7 +80,6 @@ interface ListContext {
 interface ArgItems {
   readonly items: (A.Expression | A.MapEntry)[];
   readonly open: Token;
-  readonly close: Token;
 }
 
 interface Modifiers {
@@ -153,9 +153,9 @@ class Parser {
   private lastPath: A.Expression | null = null;
   readonly errors: A.ParseError[] = [];
 
-  constructor(tokens: readonly Token[]) {
+  constructor(tokens: readonly Token[], match: Int32Array) {
     this.toks = tokens;
-    this.match = matchBrackets(tokens);
+    this.match = match;
   }
 
   // ---------------------------------------------------------------- tokens
@@ -654,8 +654,8 @@ class Parser {
     const open = this.expect('{');
     const end = this.match[openIndex]! >= 0 ? this.match[openIndex]! : this.toks.length - 1;
     const statements = this.parseStatements({ end, allowMethods: false });
-    const close = this.expectCloser(open, openIndex);
-    return { type: 'Block', start: open.start, end: close.kind === 'eof' ? this.lastEnd : close.end, statements };
+    this.expectCloser(open, openIndex);
+    return { type: 'Block', start: open.start, end: this.lastEnd, statements };
   }
 
   /** Groovy's compatibleBodyStatement: a `{ }` block or a single statement. */
@@ -1236,19 +1236,29 @@ class Parser {
     return false;
   }
 
-  private parseLabeledArgument(value: () => A.Expression, newlineAfterColon: boolean): A.MapEntry {
+  /** An identifier, keyword or string read as a name (`'a b': 1`, `x.'a b'`); undefined if none is next. */
+  private consumeName(): { node: A.Identifier | A.StringLiteral; name: string | null } | undefined {
     const t = this.peek();
-    let key: A.Expression;
-    let keyName: string | null = null;
     if (t.kind === 'ident' || t.kind === 'keyword') {
       this.next();
-      key = { type: 'Identifier', start: t.start, end: t.end, name: t.text };
-      keyName = t.text;
-    } else if (t.kind === 'string') {
+      return { node: { type: 'Identifier', start: t.start, end: t.end, name: t.text }, name: t.text };
+    }
+    if (t.kind === 'string') {
       this.next();
       const s = this.stringLiteral(t);
-      key = s;
-      keyName = s.value;
+      return { node: s, name: s.value };
+    }
+    return undefined;
+  }
+
+  private parseLabeledArgument(value: () => A.Expression, newlineAfterColon: boolean): A.MapEntry {
+    const t = this.peek();
+    const named = this.consumeName();
+    let key: A.Expression;
+    let keyName: string | null = null;
+    if (named) {
+      key = named.node;
+      keyName = named.name;
     } else if (t.kind === 'number') {
       this.next();
       key = { type: 'NumberLiteral', start: t.start, end: t.end, raw: t.text };
@@ -1520,17 +1530,12 @@ class Parser {
       attribute = true;
     }
     const t = this.peek();
+    const named = this.consumeName();
     let property: A.Expression;
     let name: string | null = null;
-    if (t.kind === 'ident' || t.kind === 'keyword') {
-      this.next();
-      property = { type: 'Identifier', start: t.start, end: t.end, name: t.text };
-      name = t.text;
-    } else if (t.kind === 'string') {
-      this.next();
-      const s = this.stringLiteral(t);
-      property = s;
-      name = s.value;
+    if (named) {
+      property = named.node;
+      name = named.name;
     } else if (t.kind === 'punct' && t.text === '(') {
       property = this.parseParenthesized();
     } else if (t.kind === 'punct' && t.text === '{') {
@@ -1563,7 +1568,7 @@ class Parser {
       if (item.type === 'MapEntry') namedArgs.push(item);
       else args.push(item);
     }
-    const argsSpan = { start: argList.open.start, end: argList.close.kind === 'eof' ? this.lastEnd : argList.close.end };
+    const argsSpan = { start: argList.open.start, end: this.lastEnd };
     this.checkDuplicateNames(namedArgs);
     return { ...this.callee(head), start: head.start, end: this.lastEnd, args, namedArgs, closures: [], argsSpan, parenless: false, command: false };
   }
@@ -1593,8 +1598,8 @@ class Parser {
         this.next();
       }
     });
-    const close = this.expectCloser(open, openIndex);
-    return { items, open, close };
+    this.expectCloser(open, openIndex);
+    return { items, open };
   }
 
   private parseArgument(): A.Expression | A.MapEntry {
@@ -1682,8 +1687,8 @@ class Parser {
     const expression = this.parseStrictExpression(true);
     if (expression.type === 'VariableDecl') throw this.unexpected(first);
     if (this.at(';')) throw this.fail('closure lists are not supported here');
-    const close = this.expectCloser(open, openIndex);
-    return { type: 'Parenthesized', start: open.start, end: close.kind === 'eof' ? this.lastEnd : close.end, expression };
+    this.expectCloser(open, openIndex);
+    return { type: 'Parenthesized', start: open.start, end: this.lastEnd, expression };
   }
 
   private parseListOrMap(): A.ListLiteral | A.MapLiteral {
@@ -1694,8 +1699,8 @@ class Parser {
       const close = this.next();
       return { type: 'MapLiteral', start: open.start, end: close.end, entries: [] };
     }
-    const { items, close } = this.parseArgs();
-    const end = close.kind === 'eof' ? this.lastEnd : close.end;
+    const { items } = this.parseArgs();
+    const end = this.lastEnd;
     const isMap = items.some((i) => i.type === 'MapEntry' || (i.type === 'Spread' && i.map));
     if (!isMap) return { type: 'ListLiteral', start: open.start, end, elements: items as A.Expression[] };
     const entries: (A.MapEntry | A.Spread)[] = [];
@@ -1812,8 +1817,8 @@ class Parser {
     this.nls();
     const params = this.tryClosureParams();
     const body = this.parseStatements({ end, allowMethods: false });
-    const close = this.expectCloser(open, openIndex);
-    return { type: 'Closure', start: open.start, end: close.kind === 'eof' ? this.lastEnd : close.end, params, body };
+    this.expectCloser(open, openIndex);
+    return { type: 'Closure', start: open.start, end: this.lastEnd, params, body };
   }
 
   // ---------------------------------------------------------------- strings
@@ -1868,8 +1873,7 @@ class Parser {
 }
 
 /** A safety net for input nested too deeply to parse: brackets must still pair up. */
-function firstUnbalancedBracket(tokens: readonly Token[]): Token | null {
-  const match = matchBrackets(tokens);
+function firstUnbalancedBracket(tokens: readonly Token[], match: Int32Array): Token | null {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind === 'punct' && '()[]{}'.includes(t.text) && match[i] === -1) return t;
@@ -1883,12 +1887,13 @@ function firstUnbalancedBracket(tokens: readonly Token[]): Token | null {
  */
 export function parseGroovy(text: string): GroovyParseResult {
   const lexed = lexGroovy(text);
-  const parser = new Parser(lexed.tokens);
+  const match = matchBrackets(lexed.tokens);
+  const parser = new Parser(lexed.tokens, match);
   let ast: A.Script;
   try {
     ast = parser.parseScript();
     if (lexed.errors.length === 0 && parser.errors.length === 0) {
-      const unbalanced = firstUnbalancedBracket(lexed.tokens);
+      const unbalanced = firstUnbalancedBracket(lexed.tokens, match);
       if (unbalanced) parser.errors.push({ message: `unbalanced '${unbalanced.text}'`, start: unbalanced.start, end: unbalanced.end });
     }
   } catch (e) {
@@ -1907,5 +1912,5 @@ export function parseGroovy(text: string): GroovyParseResult {
       seen.add(key);
       return true;
     });
-  return { ast, errors, comments: lexed.comments };
+  return { ast, errors, tokens: lexed.tokens };
 }
