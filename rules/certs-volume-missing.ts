@@ -1,3 +1,4 @@
+import { appendToArray } from '../src/edit/toml.js';
 import { defineRule } from '../src/engine/rule.js';
 import { dindServices, jobDockerHost, tlsOn } from '../src/docker/job.js';
 import { sharesCertsVolume, where } from '../src/docker/runner.js';
@@ -82,20 +83,6 @@ export default defineRule({
 function certsVolumeFix(r: Runner): Fix | undefined {
   const docker = r.docker;
   if (!docker || r.config.embedded) return undefined;
-  const file = docker.span.file;
-  const vols = docker.volumes;
-  if (vols) {
-    const last = vols.items.at(-1);
-    const at = last ? last.span.end : vols.valueSpan.start + 1;
-    return { title: 'share /certs/client', applicability: 'safe', edits: [{ file, start: at, end: at, text: last ? ', "/certs/client"' : '"/certs/client"' }] };
-  }
-  const lineEnd = file.text.indexOf('\n', docker.span.end);
-  if (lineEnd === -1) return undefined;
-  const headerLineStart = file.text.lastIndexOf('\n', docker.span.start) + 1;
-  const indent = file.text.slice(headerLineStart, docker.span.start).replace(/[^ \t]/g, '');
-  return {
-    title: 'share /certs/client',
-    applicability: 'safe',
-    edits: [{ file, start: lineEnd + 1, end: lineEnd + 1, text: `${indent}  volumes = ["/certs/client"]\n` }],
-  };
+  const edit = appendToArray(docker.span, docker.volumes, 'volumes', ['/certs/client']);
+  return edit && { title: 'share /certs/client', applicability: 'safe', edits: [edit] };
 }

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { CliOption, DockerInvocation } from '../src/docker/docker-cli.js';
-import { dockerInvocations, scriptEditable, scriptSpan } from '../src/docker/job.js';
+import { dockerInvocations, scriptSpan } from '../src/docker/job.js';
 import type { Fix } from '../src/engine/rule.js';
 import type { ScriptStep } from '../src/model/pipeline.js';
 import { spanText } from '../src/model/span.js';
@@ -122,7 +122,7 @@ const COMMAND_START = /(^|[;&({\n]|&&|\|\||\bthen|\bdo|\belse)[ \t]*$/;
 
 function passwordStdinFix(step: ScriptStep, inv: DockerInvocation, opt: CliOption): Fix | undefined {
   const words = [inv.command.name, ...inv.command.args].filter((w) => w !== undefined);
-  if (!opt.value || !scriptEditable(step) || words.some((w) => w.approximate)) return undefined;
+  if (!opt.value || !step.editable || words.some((w) => w.approximate)) return undefined;
   const before = step.text.slice(0, inv.command.start);
   if (!COMMAND_START.test(before) || /(^|[^|])\|[ \t]*$/.test(before)) return undefined;
   const at = (start: number, end: number) => scriptSpan(step, start, end);

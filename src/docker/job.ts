@@ -117,11 +117,6 @@ export function scriptSpan(step: ScriptStep, start: number, end: number): Span {
   return { file, start: s, end: e };
 }
 
-/** Whether edits inside a script step can be placed exactly (see `ScriptStep.editable`). */
-export function scriptEditable(step: ScriptStep): boolean {
-  return step.editable;
-}
-
 /** Every host path the job's containers mount, with the container. */
 export function containerMounts(job: Job): { container: Container; mount: Mount }[] {
   const containers = job.image ? [job.image, ...job.services] : job.services;

@@ -30,15 +30,10 @@ function columnOf(file: SourceFile, offset: number): number {
 }
 
 /** The file's indentation step: the smallest indentation of an indented line, else two spaces. */
-export function indentStep(file: SourceFile): number {
+function indentStep(file: SourceFile): number {
   let step = Infinity;
   for (const m of file.text.matchAll(/^( +)\S/gm)) step = Math.min(step, m[1].length);
   return Number.isFinite(step) ? step : 2;
-}
-
-/** Whether a mapping is written in flow style (`{a: 1}`). */
-function isFlow(file: SourceFile, map: Tree): boolean {
-  return file.text[map.span.start] === '{';
 }
 
 /**
@@ -52,7 +47,7 @@ export function addMapEntry(file: SourceFile, owner: TEntry, childKey: string, k
   if (!child) {
     // A new `childKey:` block under the owner, after the owner's last entry.
     const last = owner.value.entries.at(-1);
-    if (!last || isFlow(file, owner.value)) return undefined;
+    if (!last || isFlowCollection(file, owner.value)) return undefined;
     const indent = ' '.repeat(columnOf(file, last.keySpan.start));
     const at = endOfLine(file.text, last.value.span.end > last.keySpan.end ? last.value.span.end : last.keySpan.end);
     const step = ' '.repeat(indentStep(file));
@@ -60,7 +55,7 @@ export function addMapEntry(file: SourceFile, owner: TEntry, childKey: string, k
   }
   const map = child.value;
   if (map.kind !== 'map') return undefined;
-  if (isFlow(file, map)) {
+  if (isFlowCollection(file, map)) {
     const close = map.span.end - 1;
     if (file.text[close] !== '}') return undefined;
     const sep = map.entries.length ? ', ' : '';
@@ -101,7 +96,7 @@ export function addServiceAlias(file: SourceFile, service: Tree, alias: string):
   if (service.kind !== 'map' || getEntry(service, 'alias')) return undefined;
   const name = getEntry(service, 'name');
   if (!name) return undefined;
-  if (isFlow(file, service)) {
+  if (isFlowCollection(file, service)) {
     return { file, start: name.value.span.end, end: name.value.span.end, text: `, alias: ${alias}` };
   }
   const at = endOfLine(text, name.value.span.end);
@@ -125,13 +120,14 @@ export interface Layout {
   readonly seqIndent: number;
 }
 
-export function layoutOf(file: SourceFile): Layout {
+/** The file's layout, read once per file (it scans the whole text). */
+export const layoutOf = memoByObject((file: SourceFile): Layout => {
   const step = indentStep(file);
   // The first `key:` line followed by a `- item` line tells how this file indents sequences.
   const m = /^( *)[^\s#-][^\n]*:[ \t]*\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*( *)- /m.exec(file.text);
   const seqIndent = m && m[2].length === m[1].length ? 0 : step;
   return { step, seqIndent };
-}
+});
 
 /** A string as a scalar on one line, plain when YAML (1.1, as GitLab reads it) gives it back unchanged. */
 export function inlineScalar(value: string | number | boolean | null): string {
@@ -164,7 +160,8 @@ function literalBlock(value: string, indent: number): string {
   return `|${chomp}\n${content}${trailing > 1 ? '\n'.repeat(trailing - 1) : ''}`;
 }
 
-function isMapValue(v: YamlValue): v is { readonly [key: string]: YamlValue } {
+/** A value written as a mapping (not a list or a scalar). */
+export function isMapValue(v: YamlValue): v is { readonly [key: string]: YamlValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof FlowSeq);
 }
 
@@ -196,7 +193,7 @@ export function valueAfterKey(value: YamlValue, keyColumn: number, layout: Layou
 }
 
 /** A sequence item's text after `- `, for a dash at column `dashColumn`. */
-export function itemText(value: YamlValue, dashColumn: number, layout: Layout): string {
+function itemText(value: YamlValue, dashColumn: number, layout: Layout): string {
   const flow = flowText(value);
   if (flow !== undefined) return flow;
   if (isMapValue(value)) {
@@ -234,8 +231,14 @@ function lineEndsAfter(text: string, offset: number): boolean {
 
 /** Whether a collection is written in flow style (`[a, b]`, `{a: 1}`). */
 export function isFlowCollection(file: SourceFile, t: Tree): boolean {
+  // A block mapping may start with `[` (a flow-sequence key); only `{` opens a flow mapping.
   const c = file.text[t.span.start];
-  return c === '[' || c === '{';
+  return t.kind === 'map' ? c === '{' : c === '[' || c === '{';
+}
+
+/** The entries written in `map` itself in `file`, without those merged in from elsewhere with `<<:`. */
+export function ownEntries(file: SourceFile, map: TMap): TEntry[] {
+  return map.entries.filter((e) => e.keySpan.file.path === file.path && e.keySpan.start >= map.span.start && e.keySpan.end <= map.span.end);
 }
 
 /** The offset just after the `:` that ends an entry's key, or undefined when none follows it. */
@@ -299,7 +302,7 @@ export function patchMapEntries(
   add: readonly (readonly [string, YamlValue])[],
   layout: Layout,
 ): Edit[] | undefined {
-  const own = map.entries.filter((e) => e.keySpan.file.path === file.path && e.keySpan.start >= map.span.start && e.keySpan.end <= map.span.end);
+  const own = ownEntries(file, map);
   const kept = own.filter((e) => !remove.has(e.key));
   if (isFlowCollection(file, map)) {
     const parts = kept.map((e) => file.text.slice(e.keySpan.start, writtenValueRange(file, e)?.end ?? e.keySpan.end));

@@ -1,9 +1,9 @@
 import type { CliOption } from '../docker/docker-cli.js';
 import type { ShellWord } from '../docker/shell.js';
 import type { JobPlan, PlannedCommand } from './plan.js';
-import { commandText, whereWritten } from './plan.js';
+import { commandText, isMultiPlatform, whereWritten } from './plan.js';
 import { daemonBlockers, DAEMON_VARIABLES, StepEdits, type TranslateOutcome } from './translation.js';
-import { dqFragment, imageKey, repositoryOf } from './words.js';
+import { cacheRepository, imageKey } from './words.js';
 
 /**
  * buildah reads docker's command lines: each `docker build/tag/push/pull/login` becomes the buildah
@@ -30,12 +30,12 @@ export function translateBuildah(plan: JobPlan, image: string): TranslateOutcome
     switch (op.kind) {
       case 'build': {
         const b = op.build;
-        if (b.platforms.length > 1 || b.platforms.some((p) => (p.value ?? p.text).includes(','))) {
+        if (isMultiPlatform(b)) {
           blocked.push(`job \`${plan.job.name}\` runs \`${commandText(c)}\` (${whereWritten(c)}) for several platforms, which buildah builds as a manifest list; cilint does not translate that`);
           continue;
         }
         const removed = [...b.dropped, ...options(c, ['push', 'cache-from', 'cache-to'])];
-        const cache = b.noCache ? undefined : cacheRepository([...b.cacheFrom, ...b.cacheTo]);
+        const cache = b.noCache ? undefined : cacheRepository([...b.cacheFrom, ...b.cacheTo]).repo;
         if ((b.cacheFrom.length > 0 || b.cacheTo.length > 0) && !cache && !b.noCache) notes.push(`the cache of \`${commandText(c)}\` was left out: cilint cannot tell its repository`);
         const prefix = `buildah build${cache ? ` --layers --cache-from "${cache}" --cache-to "${cache}"` : ''}`;
         const pushes = b.push ? b.tags.map((t) => ` && buildah push ${t.text}`).join('') : '';
@@ -98,18 +98,6 @@ function options(c: PlannedCommand, names: readonly string[]): CliOption[] {
 function dedupe(words: readonly ShellWord[]): ShellWord[] {
   const seen = new Set<string>();
   return words.filter((w) => !seen.has(imageKey(w)) && !!seen.add(imageKey(w)));
-}
-
-/** `<repository>/cache` for the first cache image whose repository can be told. */
-function cacheRepository(words: readonly ShellWord[]): string | undefined {
-  for (const w of words) {
-    const f = dqFragment(w);
-    if (f === undefined) continue;
-    const ref = /^type=/.test(f) ? (f.split(',').includes('type=registry') ? f.split(',').find((x) => x.startsWith('ref='))?.slice(4) : undefined) : f;
-    const repo = ref ? repositoryOf(ref) : undefined;
-    if (repo) return `${repo}/cache`;
-  }
-  return undefined;
 }
 
 /**

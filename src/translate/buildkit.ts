@@ -1,8 +1,7 @@
-import { FlowSeq } from '../edit/yaml.js';
 import type { ShellWord } from '../docker/shell.js';
-import type { JobPlan } from './plan.js';
-import { buildArgWord, commandLines, readOneShot, type OneShotBuild } from './one-shot.js';
-import { DAEMON_VARIABLES, type TranslateOutcome } from './translation.js';
+import type { BuildSpec, JobPlan } from './plan.js';
+import { buildArgWord, commandLines, translateOneShot, type OneShotBuild } from './one-shot.js';
+import type { TranslateOutcome } from './translation.js';
 import { dqFragment, shellQuote } from './words.js';
 
 /**
@@ -10,23 +9,18 @@ import { dqFragment, shellQuote } from './words.js';
  * `moby/buildkit:rootless` with its entrypoint cleared; credentials go to `~/.docker/config.json`.
  */
 export function translateBuildkit(plan: JobPlan, image: string): TranslateOutcome {
-  const read = readOneShot(plan, {
+  return translateOneShot(plan, {
     strategy: 'buildkit',
+    image,
     configDir: '~/.docker',
-    rejects: (b) => (b.buildahOnly.length > 0 ? `cilint does not translate \`${b.buildahOnly[0].name}\` to buildctl` : undefined),
+    addVariables: [['BUILDKITD_FLAGS', '--oci-worker-no-process-sandbox']],
+    rejects,
     render,
   });
-  if ('blocked' in read) return read;
-  return {
-    translation: {
-      image: { name: image, entrypoint: new FlowSeq(['']) },
-      addVariables: [['BUILDKITD_FLAGS', '--oci-worker-no-process-sandbox']],
-      removeVariables: [...DAEMON_VARIABLES],
-      overrideVariables: [],
-      steps: read.edits.result(),
-      notes: [...read.notes],
-    },
-  };
+}
+
+function rejects(b: BuildSpec): string | undefined {
+  return b.buildahOnly.length > 0 ? `cilint does not translate \`${b.buildahOnly[0].name}\` to buildctl` : undefined;
 }
 
 function render(b: OneShotBuild): string | undefined {

@@ -22,15 +22,20 @@ export const DEFAULT_IMAGES: Readonly<Record<Exclude<Strategy, 'socket'>, string
   kaniko: 'martizih/kaniko:v1.27.6-debug',
 };
 
+/** The image a builder strategy puts in jobs: the config file's `fix.images`, else the pinned default. */
+export function builderImage(settings: FixSettings, strategy: Exclude<Strategy, 'socket'>): string {
+  return settings.images[strategy] ?? DEFAULT_IMAGES[strategy];
+}
+
 export function translateJob(job: Job, settings: FixSettings): TranslateOutcome {
   const plan = readJobPlan(job);
   switch (settings.strategy) {
     case 'buildah':
-      return translateBuildah(plan, settings.images.buildah ?? DEFAULT_IMAGES.buildah);
+      return translateBuildah(plan, builderImage(settings, 'buildah'));
     case 'buildkit':
-      return translateBuildkit(plan, settings.images.buildkit ?? DEFAULT_IMAGES.buildkit);
+      return translateBuildkit(plan, builderImage(settings, 'buildkit'));
     case 'kaniko':
-      return translateKaniko(plan, settings.images.kaniko ?? DEFAULT_IMAGES.kaniko);
+      return translateKaniko(plan, builderImage(settings, 'kaniko'));
     case 'socket':
       return translateSocket(plan);
   }
@@ -61,12 +66,12 @@ export function translationFix(jobs: readonly Job[], ctx: RuleContext): Fix | un
   for (const [job, why] of placed.failed) skipped.push(`job \`${job.name}\` was not translated: ${why}`);
   const done = changes.map((c) => c.job).filter((j) => !placed.failed.has(j));
   const edits = [...placed.edits];
+  const names = done.map((j) => `\`${j.name}\``).join(', ');
   if (done.length > 0) {
     const runners = [...new Set(done.flatMap((j) => [...ctx.runnersFor(j)]))];
-    notes.push(...strategyNotes(strategy, settings, done, runners, edits, ctx));
+    notes.push(...strategyNotes(strategy, settings, done, names, runners, edits, ctx));
   }
   if (edits.length === 0 && skipped.length === 0) return undefined;
-  const names = done.map((j) => `\`${j.name}\``).join(', ');
   return {
     title: done.length > 0 ? `translate ${names} to ${strategy}` : `translate to ${strategy}`,
     applicability: 'unsafe',
@@ -81,18 +86,21 @@ function strategyNotes(
   strategy: Strategy,
   settings: FixSettings,
   done: readonly Job[],
+  /** The jobs translated, as a list for a sentence. */
+  names: string,
   runners: readonly Runner[],
   edits: Fix['edits'][number][],
   ctx: RuleContext,
 ): string[] {
-  const names = done.map((j) => `\`${j.name}\``).join(', ');
+  // The verb's ending: `app builds`, `app, web build`.
+  const s = done.length === 1 ? 's' : '';
   switch (strategy) {
     case 'buildah':
-      return [`${names} build${done.length === 1 ? 's' : ''} with buildah (${settings.images.buildah ?? DEFAULT_IMAGES.buildah}, vfs storage) and need${done.length === 1 ? 's' : ''} no privileged runner`];
+      return [`${names} build${s} with buildah (${builderImage(settings, 'buildah')}, vfs storage) and need${s} no privileged runner`];
     case 'kaniko': {
-      const image = settings.images.kaniko ?? DEFAULT_IMAGES.kaniko;
+      const image = builderImage(settings, 'kaniko');
       const fork = image === DEFAULT_IMAGES.kaniko ? ', the maintained osscontainertools fork (upstream kaniko was archived in June 2025)' : '';
-      return [`${names} build${done.length === 1 ? 's' : ''} with kaniko: ${image}${fork}; set fix.images.kaniko to use another -debug image`];
+      return [`${names} build${s} with kaniko: ${image}${fork}; set fix.images.kaniko to use another -debug image`];
     }
     case 'buildkit': {
       const r = buildkitRunnerEdits(runners);
@@ -117,7 +125,7 @@ function strategyNotes(
               .filter((s) => s !== '')
               .join('; ');
       return [
-        `${names} now use${done.length === 1 ? 's' : ''} the runner host's Docker daemon through its socket: jobs get root on the host, and concurrent jobs share one daemon (its images, networks and containers)${where ? `; ${where}` : ''}`,
+        `${names} now use${s} the runner host's Docker daemon through its socket: jobs get root on the host, and concurrent jobs share one daemon (its images, networks and containers)${where ? `; ${where}` : ''}`,
       ];
     }
   }

@@ -2,13 +2,15 @@ import type { Edit } from '../engine/rule.js';
 import {
   configRoot,
   isFlowCollection,
+  isMapValue,
   layoutOf,
+  ownEntries,
   patchMapEntries,
   patchSeqItems,
   replaceEntryValue,
-  type Layout,
   type YamlValue,
 } from '../edit/yaml.js';
+import { memoByObject } from '../docker/memo.js';
 import type { Container, Job, ScriptStep } from '../model/pipeline.js';
 import type { SourceFile } from '../model/source.js';
 import { spanKey, type Span } from '../model/span.js';
@@ -70,8 +72,7 @@ function rawIndex(file: SourceFile): RawIndex | undefined {
     if (seen.has(t)) return;
     seen.add(t);
     if (t.kind === 'map') {
-      for (const e of t.entries) {
-        if (!within(e.keySpan, t.span)) continue;
+      for (const e of ownEntries(file, t)) {
         index.entries.set(spanKey(e.keySpan), { map: t, entry: e });
         if ((e.value.kind === 'map' || e.value.kind === 'seq') && within(e.value.span, t.span) && e.value.span.start >= e.keySpan.end) {
           index.owners.set(spanKey(e.value.span), { map: t, entry: e });
@@ -101,8 +102,7 @@ function ownMapping(job: Job): TMap | undefined {
 }
 
 function ownEntry(map: TMap, key: string): TEntry | undefined {
-  const e = getEntry(map, key);
-  return e && within(e.keySpan, map.span) ? e : undefined;
+  return ownEntries(map.span.file, map).find((e) => e.key === key);
 }
 
 /* ---------- Collected changes ---------- */
@@ -186,8 +186,7 @@ class Patches {
 }
 
 function mergeMaps(a: YamlValue, b: YamlValue): YamlValue | undefined {
-  const isMap = (v: YamlValue): v is Record<string, YamlValue> => typeof v === 'object' && v !== null && !Array.isArray(v) && v.constructor === Object;
-  if (!isMap(a) || !isMap(b)) return undefined;
+  if (!isMapValue(a) || !isMapValue(b)) return undefined;
   for (const [k, v] of Object.entries(b)) if (k in a && !same(a[k], v)) return undefined;
   return { ...a, ...b };
 }
@@ -235,27 +234,49 @@ export function jobEdits(changes: readonly JobChange[], allJobs: readonly Job[])
   return { edits: [], failed };
 }
 
+/** Which jobs take what from where, for one list of jobs. */
+interface Users {
+  /** By `keyword\0span`: the jobs whose keyword comes from the entry written there. */
+  entries: Map<string, Job[]>;
+  /** By `name\0span`: the jobs whose variable comes from the entry written there. */
+  variables: Map<string, Job[]>;
+  /** By the span of the mapping the jobs are read from (several when it is a YAML alias). */
+  configs: Map<string, Job[]>;
+}
+
+/** Built once per list of jobs: every fix of a lint run asks about the same jobs. */
+const usersIndex = memoByObject((jobs: readonly Job[]): Users => {
+  const index: Users = { entries: new Map(), variables: new Map(), configs: new Map() };
+  const add = (map: Map<string, Job[]>, key: string, job: Job) => {
+    const list = map.get(key);
+    if (list) list.push(job);
+    else map.set(key, [job]);
+  };
+  for (const j of jobs) {
+    for (const [name, v] of j.variables) add(index.variables, `${name}\0${spanKey(v.nameSpan)}`, j);
+    if (!j.config) continue;
+    add(index.configs, spanKey(j.config.span), j);
+    for (const key of new Set(j.config.entries.map((e) => e.key))) add(index.entries, `${key}\0${spanKey(getEntry(j.config, key)!.keySpan)}`, j);
+  }
+  return index;
+});
+
 class Context {
-  private readonly users = new Map<string, Job[]>();
+  private readonly users: Users;
 
   constructor(
-    private readonly allJobs: readonly Job[],
+    allJobs: readonly Job[],
     readonly translated: ReadonlySet<Job>,
     private readonly forced: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.users = usersIndex(allJobs);
+  }
 
-  /** Jobs whose `keyword` (or variable) comes from the entry written at `span`. */
-  usersOf(keyword: string, span: Span): Job[] {
-    const key = `${keyword}\0${spanKey(span)}`;
-    let list = this.users.get(key);
-    if (!list) {
-      list = this.allJobs.filter((j) => {
-        const e = keyword.startsWith('$') ? j.variables.get(keyword.slice(1))?.nameSpan : j.config && getEntry(j.config, keyword)?.keySpan;
-        return e !== undefined && spanKey(e) === spanKey(span);
-      });
-      this.users.set(key, list);
-    }
-    return list;
+  /** Jobs whose `keyword` (or `$variable`) comes from the entry written at `span`. */
+  usersOf(keyword: string, span: Span): readonly Job[] {
+    const variable = keyword.startsWith('$');
+    const key = `${variable ? keyword.slice(1) : keyword}\0${spanKey(span)}`;
+    return (variable ? this.users.variables : this.users.entries).get(key) ?? [];
   }
 
   private inPlace(job: Job, keyword: Keyword, keyword2: string, span: Span): boolean {
@@ -269,7 +290,7 @@ class Context {
     const own = ownMapping(job);
     const file = job.nameSpan.file;
     if (!own || isFlowCollection(file, own)) return 'it is not written as a block mapping cilint can edit';
-    const sharers = this.allJobs.filter((j) => j.config && job.config && spanKey(j.config.span) === spanKey(job.config.span));
+    const sharers = job.config ? (this.users.configs.get(spanKey(job.config.span)) ?? []) : [];
     if (sharers.some((j) => !this.translated.has(j))) return `its definition is shared (a YAML alias) with job \`${sharers.find((j) => !this.translated.has(j))!.name}\``;
     const override = (keyword: Keyword, value: YamlValue) => {
       if (ownEntry(own, keyword)) patches.replace(file, own, keyword, value, { job, keyword });
@@ -402,7 +423,7 @@ class Context {
     if (!index) return false;
     const owner = index.owners.get(spanKey(loc.map.span));
     if (!owner || owner.map !== index.root) return false;
-    if (ownEntry(loc.map, 'extends') || loc.map.entries.some((e) => !within(e.keySpan, loc.map.span))) return false;
+    if (ownEntry(loc.map, 'extends') || ownEntries(file, loc.map).length < loc.map.entries.length) return false;
     const defaults = getEntry(index.root, 'default')?.value;
     if (owner.entry.key !== 'default' && (getEntry(index.root, key) || (defaults?.kind === 'map' && getEntry(defaults, key)))) return false;
     // Each user is this mapping, or extends it alone (so nothing else it extends shows through).
@@ -424,36 +445,30 @@ function serviceTrees(t: Tree): Tree[] {
 
 function render(patches: Patches): Edit[] {
   const edits: Edit[] = [];
-  const layouts = new Map<string, Layout>();
-  const layout = (file: SourceFile) => {
-    let l = layouts.get(file.path);
-    if (!l) layouts.set(file.path, (l = layoutOf(file)));
-    return l;
-  };
   for (const p of patches.seqs.values()) {
     const changes = new Map([...p.changes].map(([i, c]) => [i, c.values]));
-    const out = patchSeqItems(p.file, p.seq, changes, layout(p.file));
+    const out = patchSeqItems(p.file, p.seq, changes, layoutOf(p.file));
     if (!out) throw new Conflict(p.changes.values().next().value!.origins);
     edits.push(...out);
   }
   for (const p of patches.maps.values()) {
     // A variables mapping that loses every entry goes with its key.
-    const own = p.map.entries.filter((e) => within(e.keySpan, p.map.span));
+    const own = ownEntries(p.file, p.map);
     if (p.add.size === 0 && p.replace.size === 0 && own.length > 0 && own.every((e) => p.remove.has(e.key))) {
       const owner = rawIndex(p.file)?.owners.get(spanKey(p.map.span));
       if (owner && owner.entry.key === 'variables') {
-        const out = patchMapEntries(p.file, owner.map, new Set(['variables']), [], layout(p.file));
+        const out = patchMapEntries(p.file, owner.map, new Set(['variables']), [], layoutOf(p.file));
         if (!out) throw new Conflict([...p.remove.values()].flat());
         edits.push(...out);
         continue;
       }
     }
-    const out = patchMapEntries(p.file, p.map, new Set(p.remove.keys()), [...p.add].map(([k, v]) => [k, v.value] as const), layout(p.file));
+    const out = patchMapEntries(p.file, p.map, new Set(p.remove.keys()), [...p.add].map(([k, v]) => [k, v.value] as const), layoutOf(p.file));
     if (!out) throw new Conflict([...p.remove.values(), ...[...p.add.values()].map((a) => a.origins)].flat());
     edits.push(...out);
     for (const [key, r] of p.replace) {
       const e = ownEntry(p.map, key);
-      const edit = e && replaceEntryValue(p.file, e, r.value, layout(p.file));
+      const edit = e && replaceEntryValue(p.file, e, r.value, layoutOf(p.file));
       if (!edit) throw new Conflict(r.origins);
       edits.push(edit);
     }

@@ -1,7 +1,7 @@
-import { FlowSeq } from '../edit/yaml.js';
-import type { JobPlan } from './plan.js';
-import { buildArgWord, commandLines, readOneShot, type OneShotBuild } from './one-shot.js';
-import { DAEMON_VARIABLES, type TranslateOutcome } from './translation.js';
+import type { BuildSpec, JobPlan } from './plan.js';
+import { isMultiPlatform } from './plan.js';
+import { buildArgWord, commandLines, translateOneShot, type OneShotBuild } from './one-shot.js';
+import type { TranslateOutcome } from './translation.js';
 import { dqFragment, shellQuote } from './words.js';
 
 /**
@@ -9,30 +9,16 @@ import { dqFragment, shellQuote } from './words.js';
  * GitLab's script) with its entrypoint cleared; credentials go to `/kaniko/.docker/config.json`.
  */
 export function translateKaniko(plan: JobPlan, image: string): TranslateOutcome {
-  const read = readOneShot(plan, {
-    strategy: 'kaniko',
-    configDir: '/kaniko/.docker',
-    rejects: (b) =>
-      b.buildahOnly.length > 0
-        ? `kaniko has no \`${b.buildahOnly[0].name}\``
-        : b.platforms.length > 1 || b.platforms.some((p) => (p.value ?? p.text).includes(','))
-          ? 'kaniko builds for one platform at a time'
-          : undefined,
-    render,
-  });
-  if ('blocked' in read) return read;
-  const notes = [...read.notes];
-  if (read.builds.some((b) => b.cache)) notes.push('kaniko pushes its layer cache to the `<repository>/cache` repositories named by --cache-repo');
-  return {
-    translation: {
-      image: { name: image, entrypoint: new FlowSeq(['']) },
-      addVariables: [],
-      removeVariables: [...DAEMON_VARIABLES],
-      overrideVariables: [],
-      steps: read.edits.result(),
-      notes,
-    },
-  };
+  return translateOneShot(plan, { strategy: 'kaniko', image, configDir: '/kaniko/.docker', addVariables: [], rejects, render, notes });
+}
+
+function rejects(b: BuildSpec): string | undefined {
+  if (b.buildahOnly.length > 0) return `kaniko has no \`${b.buildahOnly[0].name}\``;
+  return isMultiPlatform(b) ? 'kaniko builds for one platform at a time' : undefined;
+}
+
+function notes(builds: readonly OneShotBuild[]): string[] {
+  return builds.some((b) => b.cache) ? ['kaniko pushes its layer cache to the `<repository>/cache` repositories named by --cache-repo'] : [];
 }
 
 function render(b: OneShotBuild, all: readonly OneShotBuild[]): string | undefined {
@@ -53,7 +39,7 @@ function render(b: OneShotBuild, all: readonly OneShotBuild[]): string | undefin
 }
 
 /** `<context>/Dockerfile`, which docker reads when `-f` is not given (kaniko would look in the working directory). */
-export function dockerfileIn(context: { value?: string; text: string }): string | undefined {
+function dockerfileIn(context: { value?: string; text: string }): string | undefined {
   if (context.value !== undefined) {
     const dir = context.value.replace(/\/+$/, '');
     return dir === '.' || dir === '' ? 'Dockerfile' : shellQuote(`${dir}/Dockerfile`);

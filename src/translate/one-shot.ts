@@ -1,8 +1,9 @@
+import { FlowSeq } from '../edit/yaml.js';
 import type { ShellWord } from '../docker/shell.js';
 import type { BuildSpec, JobPlan, LoginSpec, PlannedCommand } from './plan.js';
 import { commandText, whereWritten } from './plan.js';
-import { daemonBlockers, nestedBlocker, StepEdits } from './translation.js';
-import { dq, dqFragment, imageKey, repositoryOf } from './words.js';
+import { DAEMON_VARIABLES, daemonBlockers, nestedBlocker, StepEdits, type TranslateOutcome } from './translation.js';
+import { cacheRepository, dq, imageKey } from './words.js';
 
 /**
  * What kaniko and BuildKit share: one command builds and pushes every destination at once, so the
@@ -19,24 +20,23 @@ export interface OneShotBuild {
   cache?: string;
 }
 
-export interface OneShotPlan {
-  builds: OneShotBuild[];
-  logins: LoginSpec[];
-  edits: StepEdits;
-  notes: string[];
-}
-
-export interface OneShotOptions {
+export interface OneShotBackEnd {
   strategy: 'kaniko' | 'buildkit';
+  /** The builder image, run with its entrypoint cleared so that GitLab's script runs in its shell. */
+  image: string;
   /** The folder of the docker `config.json` the builder reads. */
   configDir: string;
+  addVariables: readonly (readonly [string, string])[];
   /** Options a build may have that this builder cannot reproduce (besides unknown ones). */
   rejects(build: BuildSpec): string | undefined;
   /** The builder's command for one build. */
   render(b: OneShotBuild, all: readonly OneShotBuild[]): string | undefined;
+  /** The builder's own notes about the builds it took over. */
+  notes?(builds: readonly OneShotBuild[]): string[];
 }
 
-export function readOneShot(plan: JobPlan, o: OneShotOptions): OneShotPlan | { blocked: string[] } {
+/** The job built by the back end `o`, or why it cannot be. */
+export function translateOneShot(plan: JobPlan, o: OneShotBackEnd): TranslateOutcome {
   const blocked = daemonBlockers(plan, o.strategy);
   const edits = new StepEdits(plan);
   edits.dropDaemonProbes();
@@ -64,7 +64,7 @@ export function readOneShot(plan: JobPlan, o: OneShotOptions): OneShotPlan | { b
         }
         const b: OneShotBuild = { cmd: c, build: spec, destinations: [] };
         if (!spec.noCache) {
-          const cache = cacheRepository(spec);
+          const cache = cacheRepository([...spec.cacheFrom, ...spec.cacheTo]);
           if (cache.repo) b.cache = cache.repo;
           notes.push(...cache.notes);
         }
@@ -127,14 +127,23 @@ export function readOneShot(plan: JobPlan, o: OneShotOptions): OneShotPlan | { b
     const rest = firstBuild && order(firstBuild) < order(first) ? logins : logins.slice(1);
     for (const l of rest) edits.drop(l.cmd);
     if (rest.length === logins.length) edits.before(firstBuild!, lines);
-    else placeLines(edits, plan, first, lines);
+    else placeLines(edits, first, lines);
   }
-  return { builds, logins: logins.map((l) => l.login), edits, notes };
+  return {
+    translation: {
+      image: { name: o.image, entrypoint: new FlowSeq(['']) },
+      addVariables: o.addVariables,
+      removeVariables: [...DAEMON_VARIABLES],
+      overrideVariables: [],
+      steps: edits.result(),
+      notes: [...notes, ...(o.notes?.(builds) ?? [])],
+    },
+  };
 }
 
 /** Puts commands where `cmd` stands: as statements of their own, or joined with `&&` inside a chain. */
-function placeLines(edits: StepEdits, plan: JobPlan, cmd: PlannedCommand, lines: readonly string[]): void {
-  const step = plan.steps.find((s) => s.commands.includes(cmd));
+function placeLines(edits: StepEdits, cmd: PlannedCommand, lines: readonly string[]): void {
+  const step = edits.stepOf(cmd);
   const alone = cmd.direct && step?.statements[cmd.statement]?.elements.length === 1;
   if (alone) {
     edits.before(cmd, lines);
@@ -153,30 +162,8 @@ function buildProblem(spec: BuildSpec): string | undefined {
   return undefined;
 }
 
-/** The registry cache for a build's `--cache-from`/`--cache-to`: `<repository>/cache`. */
-function cacheRepository(spec: BuildSpec): { repo?: string; notes: string[] } {
-  const notes: string[] = [];
-  for (const w of [...spec.cacheFrom, ...spec.cacheTo]) {
-    const f = dqFragment(w);
-    if (f === undefined) continue;
-    let ref = f;
-    if (/^type=/.test(f)) {
-      const fields = f.split(',');
-      if (!fields.includes('type=registry')) {
-        notes.push(`the cache \`${w.text}\` is not a registry cache and was left out`);
-        continue;
-      }
-      ref = fields.find((x) => x.startsWith('ref='))?.slice(4) ?? '';
-    }
-    const repo = ref ? repositoryOf(ref) : undefined;
-    if (repo) return { repo: `${repo}/cache`, notes };
-    notes.push(`the cache \`${w.text}\` was left out: cilint cannot tell its repository from its tag`);
-  }
-  return { notes };
-}
-
 /** The commands that write a docker `config.json` with every login's credentials. */
-export function credentialLines(logins: readonly LoginSpec[], dir: string): string[] | undefined {
+function credentialLines(logins: readonly LoginSpec[], dir: string): string[] | undefined {
   const byRegistry = new Map<string, { registry: string; user: string; password: string }>();
   for (const l of logins) {
     const registry = l.registry ? dq(l.registry) : '"https://index.docker.io/v1/"';

@@ -2,6 +2,7 @@ import { parse } from 'unbash';
 import type { AndOr, PipelineNode, Statement } from 'unbash';
 import { flagValue, type CliOption, type DockerInvocation } from '../docker/docker-cli.js';
 import { dockerInvocations, parsedScript, scriptSpan } from '../docker/job.js';
+import { memoByObject } from '../docker/memo.js';
 import { commandBasename, type ShellCommand, type ShellWord } from '../docker/shell.js';
 import type { Job, ScriptStep } from '../model/pipeline.js';
 import { positionAt } from '../model/source.js';
@@ -110,16 +111,17 @@ const BUILDAH_ONLY = new Set([
   'cpuset-cpus', 'cgroup-parent', 'security-opt', 'iidfile', 'squash', 'isolation',
 ]);
 
-export function readJobPlan(job: Job): JobPlan {
+/** The job's plan; read once per job (a plan is never changed once read). */
+export const readJobPlan = memoByObject((job: Job): JobPlan => {
   const byStep = new Map<ScriptStep, DockerInvocation[]>();
   for (const { step, invocation } of dockerInvocations(job)) byStep.set(step, [...(byStep.get(step) ?? []), invocation]);
   const steps = job.scripts.map((step) => readStep(step, byStep.get(step) ?? []));
   return { job, steps, commands: steps.flatMap((s) => s.commands) };
-}
+});
 
 function readStep(step: ScriptStep, invocations: readonly DockerInvocation[]): StepPlan {
   const section = step.section as Section;
-  const statements = topLevelStatements(step.text);
+  const statements = topLevelStatements(step);
   const commands: PlannedCommand[] = [];
   const others: StepPlan['others'] = [];
   for (const cmd of parsedScript(step).commands) {
@@ -322,11 +324,14 @@ function stdinRedirect(text: string, cmd: ShellCommand): string | undefined {
   return undefined;
 }
 
-/** The top-level statements of a script, with their `&&`/`||` chains. */
-export function topLevelStatements(text: string): StatementInfo[] {
+/**
+ * The top-level statements of a step, with their `&&`/`||` chains. `parsedScript` keeps only the
+ * simple commands, so the step is parsed here again, once (steps shared by several jobs too).
+ */
+const topLevelStatements = memoByObject((step: ScriptStep): StatementInfo[] => {
   let script;
   try {
-    script = parse(text);
+    script = parse(step.text);
   } catch {
     return [];
   }
@@ -347,6 +352,11 @@ export function topLevelStatements(text: string): StatementInfo[] {
       })),
     };
   });
+});
+
+/** The build is for several platforms (`--platform a,b` or the option given twice). */
+export function isMultiPlatform(spec: BuildSpec): boolean {
+  return spec.platforms.length > 1 || spec.platforms.some((p) => (p.value ?? p.text).includes(','));
 }
 
 /** `file:line:col` where a planned command is written (the absolute path: the CLI shows it relative). */

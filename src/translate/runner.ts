@@ -1,5 +1,6 @@
+import { appendToArray } from '../edit/toml.js';
 import type { Edit } from '../engine/rule.js';
-import { isDockerExecutor, isKubernetes, runnerLabel, type LocatedList, type Runner } from '../model/runner.js';
+import { isDockerExecutor, isKubernetes, runnerLabel, type Runner } from '../model/runner.js';
 
 /**
  * Edits of the runner configs linted with the pipeline that a translation needs: BuildKit rootless
@@ -7,7 +8,7 @@ import { isDockerExecutor, isKubernetes, runnerLabel, type LocatedList, type Run
  * `privileged = true`.
  */
 
-export const SOCKET_VOLUME = '/var/run/docker.sock:/var/run/docker.sock';
+const SOCKET_VOLUME = '/var/run/docker.sock:/var/run/docker.sock';
 const UNCONFINED = ['seccomp:unconfined', 'apparmor:unconfined'];
 
 export interface RunnerEdits {
@@ -31,7 +32,7 @@ export function buildkitRunnerEdits(runners: readonly Runner[]): RunnerEdits {
     }
     const missing = UNCONFINED.filter((o) => !r.docker!.securityOpt?.items.some((i) => i.value.replace('=', ':') === o));
     if (missing.length === 0) continue;
-    const edit = appendToList(r, r.docker!.securityOpt, 'security_opt', missing);
+    const edit = appendToArray(r.docker!.span, r.docker!.securityOpt, 'security_opt', missing);
     if (!edit) continue;
     out.edits.push(edit);
     out.edited.push(`${runnerLabel(r)} in ${r.config.file.relPath}`);
@@ -50,7 +51,7 @@ export function socketRunnerEdits(runners: readonly Runner[], stillPrivileged: (
     const d = r.docker!;
     let changed = false;
     if (!d.volumes?.items.some((v) => v.value.split(':')[0] === '/var/run/docker.sock')) {
-      const edit = appendToList(r, d.volumes, 'volumes', [SOCKET_VOLUME]);
+      const edit = appendToArray(d.span, d.volumes, 'volumes', [SOCKET_VOLUME]);
       if (edit) {
         out.edits.push(edit);
         changed = true;
@@ -63,21 +64,4 @@ export function socketRunnerEdits(runners: readonly Runner[], stillPrivileged: (
     if (changed) out.edited.push(`${runnerLabel(r)} in ${r.config.file.relPath}`);
   }
   return out;
-}
-
-/** Appends strings to a TOML array, or writes the key on the line after `[runners.docker]`. */
-function appendToList(r: Runner, list: LocatedList | undefined, key: string, values: readonly string[]): Edit | undefined {
-  const d = r.docker!;
-  const file = r.config.file;
-  const quoted = values.map((v) => JSON.stringify(v)).join(', ');
-  if (list) {
-    const last = list.items.at(-1);
-    const at = last ? last.span.end : list.valueSpan.start + 1;
-    return { file, start: at, end: at, text: last ? `, ${quoted}` : quoted };
-  }
-  const lineEnd = file.text.indexOf('\n', d.span.end);
-  if (lineEnd === -1) return undefined;
-  const headerLineStart = file.text.lastIndexOf('\n', d.span.start) + 1;
-  const indent = file.text.slice(headerLineStart, d.span.start).replace(/[^ \t]/g, '');
-  return { file, start: lineEnd + 1, end: lineEnd + 1, text: `${indent}  ${key} = [${quoted}]\n` };
 }

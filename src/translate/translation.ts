@@ -26,30 +26,47 @@ export const DAEMON_VARIABLES = ['DOCKER_HOST', 'DOCKER_TLS_CERTDIR', 'DOCKER_TL
 /** Commands a wait-for-the-daemon loop runs besides `docker info`. */
 const WAIT_LOOP_COMMANDS = new Set(['sleep', 'echo', 'printf', 'true', 'false', ':', 'test', '[', 'exit', 'seq', 'break', 'continue', 'date']);
 
+interface Changes {
+  actions: Map<PlannedCommand, Action>;
+  drop: Set<number>;
+  before: Map<number, string[]>;
+}
+
 /** How a job's steps change: per step, the actions on its commands. */
 export class StepEdits {
-  private readonly edits = new Map<StepPlan, { actions: Map<PlannedCommand, Action>; drop: Set<number>; before: Map<number, string[]> }>();
+  private readonly edits = new Map<StepPlan, Changes>();
+  private readonly steps = new Map<PlannedCommand, StepPlan>();
 
-  constructor(private readonly plan: JobPlan) {}
+  constructor(private readonly plan: JobPlan) {
+    for (const step of plan.steps) for (const c of step.commands) this.steps.set(c, step);
+  }
 
-  private of(cmd: PlannedCommand) {
-    const step = this.plan.steps.find((s) => s.commands.includes(cmd))!;
+  /** The step that holds `cmd`. */
+  stepOf(cmd: PlannedCommand): StepPlan | undefined {
+    return this.steps.get(cmd);
+  }
+
+  private entry(step: StepPlan): Changes {
     let e = this.edits.get(step);
     if (!e) this.edits.set(step, (e = { actions: new Map(), drop: new Set(), before: new Map() }));
-    return { step, e };
+    return e;
+  }
+
+  private of(cmd: PlannedCommand): Changes {
+    return this.entry(this.stepOf(cmd)!);
   }
 
   replace(cmd: PlannedCommand, text: string, asWritten = false): void {
-    this.of(cmd).e.actions.set(cmd, { kind: 'replace', text, asWritten });
+    this.of(cmd).actions.set(cmd, { kind: 'replace', text, asWritten });
   }
 
   drop(cmd: PlannedCommand): void {
-    this.of(cmd).e.actions.set(cmd, { kind: 'drop' });
+    this.of(cmd).actions.set(cmd, { kind: 'drop' });
   }
 
   /** Runs `lines` just before the top-level statement that holds `cmd`. */
   before(cmd: PlannedCommand, lines: readonly string[]): void {
-    const { e } = this.of(cmd);
+    const e = this.of(cmd);
     e.before.set(cmd.statement, [...(e.before.get(cmd.statement) ?? []), ...lines]);
   }
 
@@ -62,8 +79,7 @@ export class StepEdits {
         if (cmds.every((c) => c.direct)) return;
         const others = step.others.filter((o) => o.start >= st.start && o.end <= st.end && !cmds.some((c) => c.start === o.start));
         if (others.some((o) => !WAIT_LOOP_COMMANDS.has(o.name) && o.name !== 'docker')) return;
-        let e = this.edits.get(step);
-        if (!e) this.edits.set(step, (e = { actions: new Map(), drop: new Set(), before: new Map() }));
+        const e = this.entry(step);
         e.drop.add(i);
         for (const c of cmds) e.actions.delete(c);
       });
@@ -72,7 +88,7 @@ export class StepEdits {
 
   /** Whether `cmd` sits in a statement that goes whole. */
   isDropped(cmd: PlannedCommand): boolean {
-    const step = this.plan.steps.find((s) => s.commands.includes(cmd));
+    const step = this.stepOf(cmd);
     return !!step && !!this.edits.get(step)?.drop.has(cmd.statement);
   }
 

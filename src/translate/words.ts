@@ -78,7 +78,7 @@ export function imageKey(word: ShellWord): string {
  * `$CI_REGISTRY_IMAGE:latest` → `$CI_REGISTRY_IMAGE`. Undefined when the tag cannot be told from
  * the name (`$IMAGE` may hold one).
  */
-export function repositoryOf(fragment: string): string | undefined {
+function repositoryOf(fragment: string): string | undefined {
   const at = fragment.lastIndexOf('@');
   const noDigest = at > fragment.lastIndexOf('/') ? fragment.slice(0, at) : fragment;
   const slash = noDigest.lastIndexOf('/');
@@ -87,6 +87,31 @@ export function repositoryOf(fragment: string): string | undefined {
   if (colon >= 0) return noDigest.slice(0, slash + 1 + colon);
   if (/\$[A-Za-z_][A-Za-z0-9_]*$|\}$/.test(last)) return undefined;
   return noDigest;
+}
+
+/**
+ * The registry cache for a build's `--cache-from`/`--cache-to` words: `<repository>/cache` for the
+ * first one whose repository can be told, with a note for each one left out before it.
+ */
+export function cacheRepository(words: readonly ShellWord[]): { repo?: string; notes: string[] } {
+  const notes: string[] = [];
+  for (const w of words) {
+    const f = dqFragment(w);
+    if (f === undefined) continue;
+    let ref = f;
+    if (/^type=/.test(f)) {
+      const fields = f.split(',');
+      if (!fields.includes('type=registry')) {
+        notes.push(`the cache \`${w.text}\` is not a registry cache and was left out`);
+        continue;
+      }
+      ref = fields.find((x) => x.startsWith('ref='))?.slice(4) ?? '';
+    }
+    const repo = ref ? repositoryOf(ref) : undefined;
+    if (repo) return { repo: `${repo}/cache`, notes };
+    notes.push(`the cache \`${w.text}\` was left out: cilint cannot tell its repository from its tag`);
+  }
+  return { notes };
 }
 
 /** Text shortened for a message, on one line. */
