@@ -1,8 +1,8 @@
 import type { Edit, Fix, FixSettings, RuleContext } from '../engine/rule.js';
 import type { Container, Job, ScriptStep } from '../model/pipeline.js';
-import { sameSpan, spanKey, type Span } from '../model/span.js';
-import { DEFAULT_IMAGES, translateJob } from './index.js';
-import { readJobPlan } from './plan.js';
+import { sameSpan, spanKey } from '../model/span.js';
+import { builderImage, translateJob } from './index.js';
+import { readJobPlan, spanWhere } from './plan.js';
 import type { JobTranslation } from './translation.js';
 
 /**
@@ -22,10 +22,6 @@ interface Plan {
   skipped: string[];
   notes: string[];
   done: Job[];
-}
-
-function builderImage(strategy: JenkinsStrategy, settings: FixSettings): string {
-  return settings.images[strategy] ?? DEFAULT_IMAGES[strategy];
 }
 
 function unsupported(strategy: string, jobs: readonly Job[]): Fix {
@@ -48,8 +44,8 @@ function finish(strategy: JenkinsStrategy, plan: Plan, settings: FixSettings): F
       : [
           ...plan.notes,
           strategy === 'buildah'
-            ? `${names} build${plan.done.length === 1 ? 's' : ''} with buildah (${builderImage('buildah', settings)}, vfs storage) and need${plan.done.length === 1 ? 's' : ''} no privileged container`
-            : `${names} build${plan.done.length === 1 ? 's' : ''} with kaniko: ${builderImage('kaniko', settings)}; set fix.images.kaniko to use another -debug image`,
+            ? `${names} build${plan.done.length === 1 ? 's' : ''} with buildah (${builderImage(settings, 'buildah')}, vfs storage) and need${plan.done.length === 1 ? 's' : ''} no privileged container`
+            : `${names} build${plan.done.length === 1 ? 's' : ''} with kaniko: ${builderImage(settings, 'kaniko')}; set fix.images.kaniko to use another -debug image`,
         ];
   return {
     title: plan.edits.length > 0 ? `translate ${names} to ${strategy}` : `translate to ${strategy}`,
@@ -95,7 +91,7 @@ function translateSteps(jobs: readonly Job[], settings: FixSettings, plan: Plan)
  * shell texts, escaped for the string's quote. A string that does not map exactly (escapes,
  * `.stripIndent()`, concatenations) is not edited: the reason is returned.
  */
-export function stepEdit(step: ScriptStep, texts: readonly string[]): Edit | string | undefined {
+function stepEdit(step: ScriptStep, texts: readonly string[]): Edit | string | undefined {
   const old = step.text;
   if (texts.length === 0) {
     const line = ownLine(step);
@@ -104,7 +100,7 @@ export function stepEdit(step: ScriptStep, texts: readonly string[]): Edit | str
   // A one-line string stays on one line: `sh` runs with `set -e`, so `&&` is what a line break would be.
   const next = texts.length === 0 ? 'true' : texts.join(old.includes('\n') ? '\n' : ' && ');
   if (next === old) return undefined;
-  if (!step.editable || !step.escape) return `its \`${step.section}\` string (${where(step.span)}) has escapes or is built from parts, so cilint cannot rewrite it exactly`;
+  if (!step.editable || !step.escape) return `its \`${step.section}\` string (${spanWhere(step.span)}) has escapes or is built from parts, so cilint cannot rewrite it exactly`;
   let p = 0;
   while (p < old.length && p < next.length && old[p] === next[p]) p++;
   let s = 0;
@@ -112,10 +108,10 @@ export function stepEdit(step: ScriptStep, texts: readonly string[]): Edit | str
   const middle = next.slice(p, next.length - s);
   // A double-quoted Groovy string interpolates `$…`: words copied from its interpolations cannot be moved safely.
   if (step.escape('$') !== '$' && middle.includes('$')) {
-    return `its \`${step.section}\` string (${where(step.span)}) interpolates Groovy values, which cilint does not move between commands`;
+    return `its \`${step.section}\` string (${spanWhere(step.span)}) interpolates Groovy values, which cilint does not move between commands`;
   }
   const escaped = step.escape(middle);
-  if (escaped === undefined) return `the new command cannot be written inside its \`${step.section}\` string (${where(step.span)})`;
+  if (escaped === undefined) return `the new command cannot be written inside its \`${step.section}\` string (${spanWhere(step.span)})`;
   return { file: step.span.file, start: step.sourceOffset(p), end: step.sourceOffset(old.length - s), text: escaped };
 }
 
@@ -131,12 +127,6 @@ function ownLine(step: ScriptStep): { start: number; end: number } | undefined {
   if (!new RegExp(`^[ \\t]*${call}$`).test(before) || !/^\s*\)?[ \t]*\r?\n?$/.test(after)) return undefined;
   if (before.includes('(') !== after.includes(')')) return undefined;
   return { start: lineStart, end: lineEnd };
-}
-
-function where(span: Span): string {
-  const before = span.file.text.slice(0, span.start);
-  const line = before.split('\n').length;
-  return `${span.file.path}:${line}:${span.start - before.lastIndexOf('\n')}`;
 }
 
 /* ---------- pod templates ---------- */
@@ -168,7 +158,7 @@ export function jenkinsPodFix(dind: Container, ctx: RuleContext): Fix | undefine
   if (plan.skipped.length > 0) return finish(strategy, plan, settings);
   translateSteps(builders, settings, plan);
   if (plan.skipped.length > 0) return finish(strategy, plan, settings);
-  const image = builderImage(strategy, settings);
+  const image = builderImage(settings, strategy);
   plan.edits.push({ file, ...replaceContainer(dind, form, strategy, image) });
   for (const s of selectors) plan.edits.push({ file, start: s.start, end: s.end, text: strategy });
   // The docker CLI containers go when every job running in them is translated.
@@ -270,7 +260,7 @@ export function jenkinsAgentFix(agent: Container, ctx: RuleContext): Fix | undef
   }
   translateSteps(builders, settings, plan);
   if (plan.skipped.length > 0) return finish(strategy, plan, settings);
-  plan.edits.push({ file, start: img.start + 1, end: img.end - 1, text: builderImage(strategy, settings) }, ...args);
+  plan.edits.push({ file, start: img.start + 1, end: img.end - 1, text: builderImage(settings, strategy) }, ...args);
   if (strategy === 'buildah') plan.notes.push('buildah in a docker agent may need `--security-opt seccomp=unconfined` (or a user namespace) on agents whose seccomp profile blocks it');
   return finish(strategy, plan, settings);
 }

@@ -6,6 +6,7 @@ import { memoByObject } from '../docker/memo.js';
 import { commandBasename, type ShellCommand, type ShellWord } from '../docker/shell.js';
 import type { Job, ScriptStep } from '../model/pipeline.js';
 import { positionAt } from '../model/source.js';
+import type { Span } from '../model/span.js';
 import { shorten } from './words.js';
 
 /**
@@ -361,7 +362,11 @@ export function isMultiPlatform(spec: BuildSpec): boolean {
 
 /** `file:line:col` where a planned command is written (the absolute path: the CLI shows it relative). */
 export function whereWritten(cmd: PlannedCommand): string {
-  const span = scriptSpan(cmd.step, cmd.start, cmd.end);
+  return spanWhere(scriptSpan(cmd.step, cmd.start, cmd.end));
+}
+
+/** `path:line:column` of where a span starts, for skip reasons (the CLI shows paths relative). */
+export function spanWhere(span: Span): string {
   const pos = positionAt(span.file, span.start);
   return `${span.file.path}:${pos.line}:${pos.column}`;
 }
