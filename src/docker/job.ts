@@ -86,17 +86,8 @@ export function containerHostnames(c: Container, executor: Executor): readonly s
   return c.hostnames?.names ?? serviceHostnames(c.image.value, c.aliases.map((a) => a.value), executor).names;
 }
 
-const parsedScripts = new WeakMap<ScriptStep, ParsedScript>();
-
 /** The parsed shell of a script step; steps shared by several jobs (templates) are parsed once. */
-export function parsedScript(step: ScriptStep): ParsedScript {
-  let parsed = parsedScripts.get(step);
-  if (!parsed) {
-    parsed = parseShell(step.text);
-    parsedScripts.set(step, parsed);
-  }
-  return parsed;
-}
+export const parsedScript = memoByObject((step: ScriptStep): ParsedScript => parseShell(step.text));
 
 export interface LocatedInvocation {
   step: ScriptStep;
