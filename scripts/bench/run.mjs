@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(root, 'dist/cilint.mjs');
+const bin = join(root, 'dist/cilint.cjs');
 const sizes = (process.env.BENCH_SIZES ?? '200,2000,20000').split(',').map(Number);
 const work = mkdtempSync(join(tmpdir(), 'cilint-bench-'));
 

@@ -110,7 +110,7 @@ dns.lookup = trap('dns.lookup'); dns.resolve = trap('dns.resolve');
 globalThis.fetch = trap('fetch');
 `,
     );
-    const out = execFileSync(process.execPath, ['--require', join(dir, 'no-network.cjs'), join(root, 'dist/cilint.mjs'), '--format', 'json', '--no-config'], {
+    const out = execFileSync(process.execPath, ['--require', join(dir, 'no-network.cjs'), join(root, 'dist/cilint.cjs'), '--format', 'json', '--no-config'], {
       cwd: dir,
       encoding: 'utf8',
     });
@@ -123,7 +123,7 @@ describe('a reader that stops early', () => {
   const root = fileURLToPath(new URL('../../', import.meta.url));
 
   it('closing the pipe ends cilint quietly, with no stack trace', async () => {
-    const child = spawn(process.execPath, [join(root, 'dist/cilint.mjs'), 'rules'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'dist/cilint.cjs'), 'rules'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.once('data', () => child.stdout.destroy());
@@ -142,7 +142,7 @@ describe('cilint fix under failure', () => {
     const file = join(dir, '.gitlab-ci.yml');
     for (const delay of [5, 20, 40, 60, 80, 120, 160, 200, 300]) {
       writeFileSync(file, ORIGINAL);
-      const child = spawn(process.execPath, [join(root, 'dist/cilint.mjs'), 'fix', '--no-config'], { cwd: dir, stdio: 'ignore' });
+      const child = spawn(process.execPath, [join(root, 'dist/cilint.cjs'), 'fix', '--no-config'], { cwd: dir, stdio: 'ignore' });
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
       await new Promise((r) => child.on('exit', r));
