@@ -128,7 +128,7 @@ function walk(dir: string, scopes: IgnoreScope[], out: Map<string, Target>): voi
   } catch {
     return; // An unreadable directory below a named one is skipped, as git and ripgrep do.
   }
-  const here = loadGitignore(dir);
+  const here = entries.some((e) => e.name === '.gitignore') ? loadGitignore(dir) : undefined;
   const active = here ? [...scopes, here] : scopes;
   for (const e of entries) {
     const abs = join(dir, e.name);
@@ -144,10 +144,8 @@ function walk(dir: string, scopes: IgnoreScope[], out: Map<string, Target>): voi
 }
 
 function loadGitignore(dir: string): IgnoreScope | undefined {
-  const file = join(dir, '.gitignore');
-  if (!existsSync(file)) return undefined;
   try {
-    return { dir, rules: ignore().add(readFileSync(file, 'utf8')) };
+    return { dir, rules: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) };
   } catch {
     return undefined;
   }
@@ -164,14 +162,28 @@ function isIgnored(abs: string, isDir: boolean, scopes: IgnoreScope[]): boolean 
 /**
  * The project root of a pipeline file: GitLab resolves local includes from it. It is the nearest
  * folder, from the file's own upwards, that holds a `.git` or a `.gitlab-ci.yml`; a file in neither
- * resolves includes from its own folder.
+ * resolves includes from its own folder. `known` (one Map shared by many calls) remembers each folder's
+ * answer, null for none, so that the folders above many files are looked at once.
  */
-export function projectRoot(file: string): string {
+export function projectRoot(file: string, known?: Map<string, string | null>): string {
+  const visited: string[] = [];
   let dir = dirname(file);
+  let found: string | null | undefined;
   for (;;) {
-    if (['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml'].some((n) => existsSync(join(dir, n)))) return dir;
+    found = known?.get(dir);
+    if (found !== undefined) break;
+    visited.push(dir);
+    if (['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml'].some((n) => existsSync(join(dir, n)))) {
+      found = dir;
+      break;
+    }
     const parent = dirname(dir);
-    if (parent === dir) return dirname(file);
+    if (parent === dir) {
+      found = null;
+      break;
+    }
     dir = parent;
   }
+  for (const v of visited) known?.set(v, found);
+  return found ?? dirname(file);
 }

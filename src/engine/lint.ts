@@ -141,8 +141,9 @@ function hostsByRoot(overrides: ReadonlyMap<string, string>): (root: string) => 
 }
 
 function loadPipelines(targets: Target[], hostFor: (root: string) => FsHost): Pipeline[] {
+  const roots = new Map<string, string | null>();
   const units = targets.map((t) => {
-    const root = projectRoot(t.path);
+    const root = projectRoot(t.path, roots);
     return { target: t, root, rel: posixRelative(root, t.path) };
   });
   const parsed = new Map<string, Pipeline & { included: ReadonlySet<string> }>();
@@ -162,8 +163,9 @@ function loadPipelines(targets: Target[], hostFor: (root: string) => FsHost): Pi
 
 /** Each Jenkinsfile is a pipeline of its own; files it reads (`yamlFile`) resolve from its project root. */
 function loadJenkinsfiles(targets: Target[], hostFor: (root: string) => FsHost): Pipeline[] {
+  const roots = new Map<string, string | null>();
   return targets.map((t) => {
-    const root = projectRoot(t.path);
+    const root = projectRoot(t.path, roots);
     return readJenkinsfile(posixRelative(root, t.path), hostFor(root));
   });
 }

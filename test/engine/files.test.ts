@@ -1,0 +1,57 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/engine/discover.js';
+import { decodeText, FsHost, readText } from '../../src/engine/fs-host.js';
+import { repo } from '../cli/helpers.js';
+
+describe('readText', () => {
+  const cases: [string, Buffer][] = [
+    ['ASCII', Buffer.from('build:\n  script: echo hi\n')],
+    ['UTF-8 with a BOM', Buffer.from('\ufeffbuild: {}\n')],
+    ['UTF-8 that writes U+FFFD itself', Buffer.from('x: "\ufffd é"\n')],
+    ['bytes that are not UTF-8', Buffer.from([0x78, 0x3a, 0x20, 0xc3, 0x28, 0x0a])],
+    ['a NUL byte', Buffer.from('x: 1\n\0\n')],
+    ['UTF-16LE with a BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('x: é\n', 'utf16le')])],
+    ['UTF-16BE with a BOM', Buffer.from([0xfe, 0xff, 0x00, 0x78, 0x00, 0x3a, 0x00, 0x20, 0x00, 0xe9])],
+  ];
+  it.each(cases)('reads %s exactly as decodeText does', (_, bytes) => {
+    const file = join(repo({ f: bytes }), 'f');
+    expect(readText(file)).toEqual(decodeText(bytes));
+  });
+
+  it('refuses what decodeText refuses', () => {
+    expect('error' in readText(join(repo({ f: Buffer.from([0xc3, 0x28]) }), 'f'))).toBe(true);
+  });
+});
+
+describe('FsHost', () => {
+  it('reads files inside its root and refuses paths that leave it', () => {
+    const dir = repo({ 'p/.gitlab-ci.yml': 'a: 1\n', 'outside.yml': 'b: 2\n' });
+    const host = new FsHost(join(dir, 'p'));
+    expect(host.read('.gitlab-ci.yml')).toMatchObject({ text: 'a: 1\n' });
+    expect(host.read('../outside.yml')).toMatchObject({ reason: 'unreadable' });
+    expect(host.read('missing.yml')).toMatchObject({ error: 'no such file', reason: 'unreadable' });
+  });
+});
+
+describe('projectRoot', () => {
+  it('answers the same with a shared cache as without, nested roots included', () => {
+    const dir = repo({
+      'a/.gitlab-ci.yml': '',
+      'a/ci/x.yml': '',
+      'a/b/.git/HEAD': '',
+      'a/b/deep/er/y.yml': '',
+      'a/b/z.yml': '',
+      'c/d/w.yml': '',
+    });
+    mkdirSync(join(dir, 'c/d/e'));
+    writeFileSync(join(dir, 'c/d/e/v.yml'), '');
+    const files = ['a/ci/x.yml', 'a/b/deep/er/y.yml', 'a/b/z.yml', 'a/.gitlab-ci.yml', 'c/d/w.yml', 'c/d/e/v.yml', 'a/b/deep/er/y.yml'].map((f) => join(dir, f));
+    const known = new Map<string, string | null>();
+    const cached = files.map((f) => projectRoot(f, known));
+    expect(cached).toEqual(files.map((f) => projectRoot(f)));
+    expect(cached.slice(0, 4)).toEqual([join(dir, 'a'), join(dir, 'a/b'), join(dir, 'a/b'), join(dir, 'a')]);
+    // No root above: a file resolves from its own folder, even when a folder above was looked at before.
+    expect(cached.slice(4, 6)).toEqual([join(dir, 'c/d'), join(dir, 'c/d/e')]);
+  });
+});
