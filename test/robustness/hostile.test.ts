@@ -31,6 +31,20 @@ describe('hostile inputs', () => {
     expect(json(r.stdout).findings.map((f) => `${f.rule}:${f.line}`)).toEqual(['duplicate-key:360001']);
   });
 
+  it('10 000 anchors and aliases (each alias resolved without walking the document)', () => {
+    // Every thousandth template sets a plain-text DOCKER_HOST: a finding only through the job that merges it.
+    const template = (i: number) => (i % 1000 === 0 ? 'DOCKER_HOST: tcp://docker:2375' : 'A: "1"');
+    const text = Array.from(
+      { length: 10_000 },
+      (_, i) => `.t${i}: &t${i}\n  variables:\n    ${template(i)}\njob${i}:\n  <<: *t${i}\n  image: docker:27\n  script: docker info\n`,
+    ).join('');
+    const r = run(['--format', 'json', '--no-config'], repo({ '.gitlab-ci.yml': text }));
+    expect(r.code).toBe(1);
+    expect(json(r.stdout).findings.map((f) => `${f.rule}:${f.line}`)).toEqual(
+      Array.from({ length: 10 }, (_, k) => `insecure-docker-tcp:${k * 1000 * 7 + 3}`),
+    );
+  });
+
   it('a 20 MB file', () => {
     const line = `    - echo ${'x'.repeat(90)}\n`;
     const text = 'build:\n  image: alpine:3.20\n  script:\n' + line.repeat(Math.ceil((20 * 1024 * 1024) / line.length));

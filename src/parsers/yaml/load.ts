@@ -8,6 +8,7 @@ import {
   LineCounter,
   parseAllDocuments,
   Scalar,
+  visit,
   YAMLMap,
   YAMLSeq,
   type Document,
@@ -161,7 +162,7 @@ class Converter {
   }
 
   private alias(node: Alias, fallbackOffset: number): Tree {
-    const target = node.resolve(this.doc);
+    const target = this.anchorOf(node);
     if (!target) {
       const r = node.range ?? [fallbackOffset, fallbackOffset];
       this.problems.push({
@@ -174,6 +175,25 @@ class Converter {
     const tree = this.convert(target as YNode, fallbackOffset);
     this.aliasTargets.add(tree);
     return tree;
+  }
+
+  /** What each alias of the document names, found in one walk (the yaml package's `resolve` walks once per alias). */
+  private aliasIndex: Map<Alias, YNode | undefined> | undefined;
+
+  /** The last node before the alias with its anchor, as the yaml package resolves it. */
+  private anchorOf(alias: Alias): YNode | undefined {
+    if (!this.aliasIndex) {
+      const index = new Map<Alias, YNode | undefined>();
+      const anchors = new Map<string, YNode>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) index.set(node, anchors.get(node.source));
+          else if (node.anchor) anchors.set(node.anchor, node);
+        },
+      });
+      this.aliasIndex = index;
+    }
+    return this.aliasIndex.get(alias);
   }
 
   private nullAt(offset: number): TScalar {
