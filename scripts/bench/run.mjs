@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
+import { printHostile, runHostile } from './hostile.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'dist/cilint.cjs');
@@ -83,3 +84,4 @@ console.log(`\ncold start: cilint lint one file ${fmt(cold.wall * 1000, 0)} ms v
 console.log(`lint / parse floor at ${rows.at(-1).files} files: ${fmt(rows.at(-1).lint.wall / rows.at(-1).floor.wall)}x (target <= 1.3x)`);
 console.log(`time per file, largest / smallest N: ${fmt(perFile.at(-1) / perFile[0])}x (target within 0.8-1.2x)`);
 console.log(`peak RSS at ${rows.at(-1).files} files: ${fmt(rows.at(-1).lint.rssMb, 0)} MB (target < 400 MB)`);
+printHostile(runHostile());

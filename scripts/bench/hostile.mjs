@@ -1,0 +1,65 @@
+// The hostile inputs of the robustness issue, each linted by the shipped CLI against a time budget.
+// The tests (test/robustness/hostile.test.ts) check each outcome; this checks how long it takes, which a
+// test must not. Run by `npm run bench`, or alone: `node scripts/bench/hostile.mjs`.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = join(root, 'dist/cilint.cjs');
+
+const repeat = (n, f) => Array.from({ length: n }, (_, i) => f(i)).join('');
+
+/** name, budget in seconds, files to write (string or Buffer), and an optional setup on the folder (returning its undoing). */
+const CASES = [
+  ['YAML alias bomb (billion laughs)', 2, { '.gitlab-ci.yml': 'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n' + repeat(9, (i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${repeat(10, () => `*${String.fromCharCode(97 + i)},`).slice(0, -1)}]\n`) + 'job:\n  script: echo\n' }],
+  ['100-level nesting', 2, { '.gitlab-ci.yml': 'build:\n  script: echo hi\n  variables:\n' + repeat(100, (i) => `${'  '.repeat(i + 2)}k${i}:\n`) + `${'  '.repeat(102)}leaf: 1\n` }],
+  ['120 000 jobs', 20, { '.gitlab-ci.yml': repeat(120_000, (i) => `job${i}:\n  image: alpine:3.20\n  script: echo ${i}\n`) }],
+  ['10 000 anchors and merges', 5, { '.gitlab-ci.yml': repeat(10_000, (i) => `.t${i}: &t${i}\n  image: docker:27\njob${i}:\n  <<: *t${i}\n  script: docker info\n`) }],
+  ['a 20 MB file', 15, { '.gitlab-ci.yml': 'build:\n  image: alpine:3.20\n  script:\n' + `    - echo ${'x'.repeat(90)}\n`.repeat(Math.ceil((20 * 1024 * 1024) / 102)) }],
+  ['NUL bytes', 2, { '.gitlab-ci.yml': Buffer.from('build:\n  script: echo\0hi\n') }],
+  ['invalid UTF-8', 2, { '.gitlab-ci.yml': Buffer.from([0x62, 0x3a, 0x20, 0xc3, 0x28, 0x0a]) }],
+  ['UTF-16 with a BOM', 2, { '.gitlab-ci.yml': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('build:\n  script: echo hi\n', 'utf16le')]) }],
+  ['an include cycle', 2, { '.gitlab-ci.yml': 'include: a.yml\njob:\n  script: echo\n', 'a.yml': 'include: b.yml\n', 'b.yml': 'include: a.yml\n' }],
+  ['an include escaping the repository', 2, { '.gitlab-ci.yml': 'include: ../../etc/passwd\njob:\n  script: echo\n', '.git/HEAD': 'ref: refs/heads/main\n' }],
+  ['a symlink loop', 2, { '.gitlab-ci.yml': 'include: loop.yml\njob:\n  script: echo\n' }, (dir) => symlinkSync('loop.yml', join(dir, 'loop.yml'))],
+  ['an unreadable directory', 2, { 'ok/.gitlab-ci.yml': 'job:\n  script: echo\n', 'locked/.gitlab-ci.yml': 'job:\n  script: echo\n' }, (dir) => {
+    chmodSync(join(dir, 'locked'), 0);
+    return () => chmodSync(join(dir, 'locked'), 0o755);
+  }],
+  ['a Jenkinsfile with an unterminated triple-quoted string', 2, { Jenkinsfile: "pipeline {\n  agent any\n  stages { stage('b') { steps { sh '''\n    docker build .\n" + "    echo more\n".repeat(10_000) }],
+  ['a TOML file with a duplicate table', 2, { 'config.toml': '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n  [runners.docker]\n    image = "alpine"\n' }],
+];
+
+export function runHostile() {
+  const rows = [];
+  for (const [name, budget, files, setup] of CASES) {
+    const dir = mkdtempSync(join(tmpdir(), 'cilint-hostile-'));
+    for (const [rel, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
+      writeFileSync(join(dir, rel), content);
+    }
+    const undo = setup?.(dir);
+    const start = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [bin, 'lint', '.', '--format', 'json', '--no-config'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30, timeout: budget * 10_000 });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    undo?.();
+    rmSync(dir, { recursive: true, force: true });
+    const clear = [0, 1, 2].includes(r.status) && !/\n\s+at .+:\d+:\d+\)?\n/.test(r.stderr);
+    rows.push({ name, budget, seconds, status: r.status, ok: clear && seconds <= budget });
+  }
+  return rows;
+}
+
+export function printHostile(rows) {
+  console.log('\nhostile inputs (exit 0/1/2 with no stack trace, within the budget)');
+  for (const r of rows) {
+    console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.seconds.toFixed(2).padStart(6)} s (budget ${String(r.budget).padStart(2)} s, exit ${r.status})  ${r.name}`);
+  }
+  const failed = rows.filter((r) => !r.ok).length;
+  console.log(failed ? `${failed} hostile input(s) over budget or unclear` : 'every hostile input within budget');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) printHostile(runHostile());
