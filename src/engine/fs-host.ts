@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
 import { normalizeRelPath, posixRelative, type FileHost, type ReadError } from '../parsers/host.js';
@@ -12,6 +12,7 @@ export class FsHost implements FileHost {
   private readonly cache = new Map<string, SourceFile | ReadError>();
   private allFiles: string[] | undefined;
   private readonly realRoot: string;
+  private readonly realFolders = new Map<string, string>();
 
   /** `overrides`: absolute path → text that replaces the file's content (standard input). */
   constructor(
@@ -36,24 +37,37 @@ export class FsHost implements FileHost {
     const override = this.overrides.get(abs);
     if (override !== undefined) return makeSourceFile(abs, rel, override);
     let real: string;
+    let st: Stats;
     try {
-      real = realpathSync.native(abs);
+      // A folder's real path is asked once; a file costs one lstat unless it is a symlink itself.
+      st = lstatSync(abs);
+      if (st.isSymbolicLink()) {
+        real = realpathSync.native(abs);
+        st = statSync(real);
+      } else {
+        real = join(this.realFolder(dirname(abs)), basename(abs));
+      }
     } catch (e) {
       return { error: describeFsError(e), reason: 'unreadable' };
     }
     if (real !== this.realRoot && !real.startsWith(this.realRoot + sep)) {
       return { error: 'the path resolves outside the repository root', reason: 'unreadable' };
     }
+    if (st.isDirectory()) return { error: 'it is a directory', reason: 'unreadable' };
+    if (st.size > MAX_FILE_BYTES) return { error: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, reason: 'invalid' };
     try {
-      const st = statSync(real);
-      if (st.isDirectory()) return { error: 'it is a directory', reason: 'unreadable' };
-      if (st.size > MAX_FILE_BYTES) return { error: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, reason: 'invalid' };
       const decoded = readText(real);
       if ('error' in decoded) return { error: decoded.error, reason: 'invalid' };
       return makeSourceFile(abs, rel, decoded.text);
     } catch (e) {
       return { error: describeFsError(e), reason: 'unreadable' };
     }
+  }
+
+  private realFolder(dir: string): string {
+    let real = this.realFolders.get(dir);
+    if (real === undefined) this.realFolders.set(dir, (real = realpathSync.native(dir)));
+    return real;
   }
 
   absolute(relPath: string): string {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/engine/discover.js';
 import { decodeText, FsHost, readText } from '../../src/engine/fs-host.js';
@@ -31,6 +31,33 @@ describe('FsHost', () => {
     expect(host.read('.gitlab-ci.yml')).toMatchObject({ text: 'a: 1\n' });
     expect(host.read('../outside.yml')).toMatchObject({ reason: 'unreadable' });
     expect(host.read('missing.yml')).toMatchObject({ error: 'no such file', reason: 'unreadable' });
+  });
+
+  it('follows symlinks, files and folders, only as far as the root', () => {
+    const dir = repo({ 'p/.gitlab-ci.yml': '', 'p/real/in.yml': 'in: 1\n', 'secret/s.yml': 's: 1\n' });
+    const p = join(dir, 'p');
+    symlinkSync('real', join(p, 'inside'));
+    symlinkSync('../secret', join(p, 'outside'));
+    symlinkSync('real/in.yml', join(p, 'file-in.yml'));
+    symlinkSync('../secret/s.yml', join(p, 'file-out.yml'));
+    symlinkSync('nowhere.yml', join(p, 'dangling.yml'));
+    symlinkSync('loop.yml', join(p, 'loop.yml'));
+    const host = new FsHost(p);
+    expect(host.read('inside/in.yml')).toMatchObject({ text: 'in: 1\n', relPath: 'inside/in.yml' });
+    expect(host.read('file-in.yml')).toMatchObject({ text: 'in: 1\n' });
+    const outside = { error: 'the path resolves outside the repository root', reason: 'unreadable' };
+    expect(host.read('outside/s.yml')).toEqual(outside);
+    expect(host.read('file-out.yml')).toEqual(outside);
+    expect(host.read('dangling.yml')).toEqual({ error: 'no such file', reason: 'unreadable' });
+    expect(host.read('loop.yml')).toEqual({ error: 'too many levels of symbolic links', reason: 'unreadable' });
+    expect(host.read('real')).toEqual({ error: 'it is a directory', reason: 'unreadable' });
+    expect(host.read('inside')).toEqual({ error: 'it is a directory', reason: 'unreadable' });
+  });
+
+  it('reads through a root that is itself reached by a symlink', () => {
+    const dir = repo({ 'p/.gitlab-ci.yml': 'a: 1\n' });
+    symlinkSync('p', join(dir, 'alias'));
+    expect(new FsHost(join(dir, 'alias')).read('.gitlab-ci.yml')).toMatchObject({ text: 'a: 1\n' });
   });
 });
 
