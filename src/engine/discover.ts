@@ -18,6 +18,8 @@ export interface Target {
   explicit: boolean;
   /** Found by name pattern only (`*.gitlab-ci.yml`): linted on its own unless a pipeline includes it. */
   fragment: boolean;
+  /** Its project root (see `projectRoot`), when a folder walk saw it on the way. */
+  root?: string;
 }
 
 export class UsageError extends Error {}
@@ -92,7 +94,7 @@ export function discover(paths: readonly string[], cwd: string, kind?: FileKind,
       } catch (e) {
         throw new UsageError(`${p}: ${describeFsError(e)}`);
       }
-      walk(abs, [], targets);
+      walk(abs, [], targets, markedFolder(dirname(abs)));
     } else {
       const c = classify(abs);
       if (!c && !kind && CANDIDATE_PATTERN.test(basename(abs))) {
@@ -121,13 +123,17 @@ interface IgnoreScope {
   rules: Ignore;
 }
 
-function walk(dir: string, scopes: IgnoreScope[], out: Map<string, Target>): void {
+/** `above`: the nearest folder above `dir` with a project marker, if any. */
+function walk(dir: string, scopes: IgnoreScope[], out: Map<string, Target>, above: string | undefined): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return; // An unreadable directory below a named one is skipped, as git and ripgrep do.
   }
+  // A symlinked marker counts when it leads somewhere, as projectRoot's existsSync says.
+  const marked = entries.some((e) => PROJECT_MARKERS.includes(e.name) && (!e.isSymbolicLink() || existsSync(join(dir, e.name))));
+  const root = marked ? dir : above;
   const here = entries.some((e) => e.name === '.gitignore') ? loadGitignore(dir) : undefined;
   const active = here ? [...scopes, here] : scopes;
   for (const e of entries) {
@@ -135,10 +141,10 @@ function walk(dir: string, scopes: IgnoreScope[], out: Map<string, Target>): voi
     const isDir = e.isDirectory();
     if (isDir && SKIPPED_DIRS.has(e.name)) continue;
     if (isIgnored(abs, isDir, active)) continue;
-    if (isDir) walk(abs, active, out);
+    if (isDir) walk(abs, active, out, root);
     else if (e.isFile()) {
       const c = classify(abs);
-      if (c && !out.has(abs)) out.set(abs, { path: abs, explicit: false, ...c });
+      if (c && !out.has(abs)) out.set(abs, { path: abs, explicit: false, ...c, root: root ?? dir });
     }
   }
 }
@@ -166,14 +172,21 @@ function isIgnored(abs: string, isDir: boolean, scopes: IgnoreScope[]): boolean 
  * answer, null for none, so that the folders above many files are looked at once.
  */
 export function projectRoot(file: string, known?: Map<string, string | null>): string {
+  return markedFolder(dirname(file), known) ?? dirname(file);
+}
+
+const PROJECT_MARKERS: readonly string[] = ['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml'];
+
+/** The nearest folder, from `dir` upwards, with a project marker. */
+function markedFolder(start: string, known?: Map<string, string | null>): string | undefined {
   const visited: string[] = [];
-  let dir = dirname(file);
+  let dir = start;
   let found: string | null | undefined;
   for (;;) {
     found = known?.get(dir);
     if (found !== undefined) break;
     visited.push(dir);
-    if (['.git', '.gitlab-ci.yml', '.gitlab-ci.yaml'].some((n) => existsSync(join(dir, n)))) {
+    if (PROJECT_MARKERS.some((n) => existsSync(join(dir, n)))) {
       found = dir;
       break;
     }
@@ -185,5 +198,5 @@ export function projectRoot(file: string, known?: Map<string, string | null>): s
     dir = parent;
   }
   for (const v of visited) known?.set(v, found);
-  return found ?? dirname(file);
+  return found ?? undefined;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/engine/discover.js';
+import { discover, projectRoot } from '../../src/engine/discover.js';
 import { decodeText, FsHost, readText } from '../../src/engine/fs-host.js';
 import { repo } from '../cli/helpers.js';
 
@@ -80,5 +80,27 @@ describe('projectRoot', () => {
     expect(cached.slice(0, 4)).toEqual([join(dir, 'a'), join(dir, 'a/b'), join(dir, 'a/b'), join(dir, 'a')]);
     // No root above: a file resolves from its own folder, even when a folder above was looked at before.
     expect(cached.slice(4, 6)).toEqual([join(dir, 'c/d'), join(dir, 'c/d/e')]);
+  });
+
+  it('discovery knows each target\'s root without asking again, and agrees with projectRoot', () => {
+    const dir = repo({
+      'top/.gitlab-ci.yml': 'a: 1\n',
+      'top/sub/x.gitlab-ci.yml': 'a: 1\n',
+      'top/nested/.gitlab-ci.yml': 'a: 1\n',
+      'top/nested/deeper/Jenkinsfile': 'pipeline { agent any }\n',
+      'loose/ci/y.gitlab-ci.yml': 'a: 1\n',
+      'gitdir/.git/HEAD': '',
+      'gitdir/a/b/Jenkinsfile': 'node { }\n',
+      'dangling/z.gitlab-ci.yml': 'a: 1\n',
+    });
+    symlinkSync('nowhere', join(dir, 'dangling/.gitlab-ci.yml'));
+    const targets = discover(['.'], dir);
+    expect(targets.map((t) => t.path)).toHaveLength(7);
+    for (const t of targets) expect([t.path, t.root]).toEqual([t.path, projectRoot(t.path)]);
+    expect(targets.find((t) => t.path.endsWith('deeper/Jenkinsfile'))?.root).toBe(join(dir, 'top/nested'));
+    expect(targets.find((t) => t.path.endsWith('y.gitlab-ci.yml'))?.root).toBe(join(dir, 'loose/ci'));
+    expect(targets.find((t) => t.path.endsWith('b/Jenkinsfile'))?.root).toBe(join(dir, 'gitdir'));
+    // Walking a folder inside a project: the marker above the walk's start still counts.
+    expect(discover(['top/sub'], dir).map((t) => t.root)).toEqual([join(dir, 'top')]);
   });
 });
