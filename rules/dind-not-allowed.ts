@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { dindServices } from '../src/docker/job.js';
-import { runsServicePrivileged } from '../src/docker/runner.js';
+import { someRunsServicePrivileged } from '../src/docker/runner.js';
 import { runnerLabel } from '../src/model/runner.js';
 
 /**
@@ -50,7 +50,7 @@ export default defineRule({
       const runners = runnersFor(job);
       if (runners.length === 0) continue;
       for (const svc of dindServices(job)) {
-        if (runners.some((r) => runsServicePrivileged(r, svc.container))) continue;
+        if (someRunsServicePrivileged(runners, svc.container)) continue;
         const names = runners.map(runnerLabel).join(', ');
         report({
           at: svc.container.span,

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { dindServices, jobDockerHost, tlsOn } from '../src/docker/job.js';
-import { isKubernetes } from '../src/model/runner.js';
+import { someKubernetes } from '../src/docker/runner.js';
 
 const NEEDED = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH'] as const;
 
@@ -47,7 +47,7 @@ export default defineRule({
   ],
   check({ jobs, runnersFor, report }) {
     for (const job of jobs) {
-      if (!runnersFor(job).some(isKubernetes)) continue;
+      if (!someKubernetes(runnersFor(job))) continue;
       if (jobDockerHost(job)?.parsed.scheme === 'unix') continue;
       const missing = NEEDED.filter((n) => !job.variables.has(n));
       if (missing.length === 0) continue;

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { containerMounts, dindServices } from '../src/docker/job.js';
-import { isDockerSocketPath, socketMount, where } from '../src/docker/runner.js';
+import { firstSocketBinding, isDockerSocketPath, where } from '../src/docker/runner.js';
 import { runnerLabel } from '../src/model/runner.js';
 
 /**
@@ -86,14 +86,12 @@ export default defineRule({
         }
         continue;
       }
-      const binding = runnersFor(job)
-        .map((r) => ({ r, mount: socketMount(r) }))
-        .find((x) => x.mount !== undefined);
+      const binding = firstSocketBinding(runnersFor(job));
       if (!binding) continue;
       for (const svc of dind) {
         report({
           at: svc.container.span,
-          message: `this dind service runs on ${runnerLabel(binding.r)} (${where(binding.mount!.span, svc.container.span)}), which binds the host's Docker socket: the two are incompatible; drop the service and use the socket, or remove the socket volume.`,
+          message: `this dind service runs on ${runnerLabel(binding.r)} (${where(binding.mount.span, svc.container.span)}), which binds the host's Docker socket: the two are incompatible; drop the service and use the socket, or remove the socket volume.`,
         });
       }
     }

@@ -61,13 +61,41 @@ function isCertsPath(p: string | undefined): boolean {
   return p !== undefined && p.replace(/\/+$/, '') === '/certs/client';
 }
 
+// Facts about the list of runners that may run a job. Every job of a pipeline gets the same list (every
+// runner in the lint set, unless the config file maps runners to pipelines), so each fact is computed once
+// per list rather than once per job: a lint set of 20 000 jobs and 2 000 runners would otherwise visit
+// forty million pairs per rule.
+
+/** Whether some runner of the list uses the Kubernetes executor. */
+export const someKubernetes = memoByObject((rs: readonly Runner[]): boolean => rs.some(isKubernetes));
+
+/** Whether the list is not empty and every runner of it uses the Kubernetes executor. */
+export const allKubernetes = memoByObject((rs: readonly Runner[]): boolean => rs.length > 0 && rs.every(isKubernetes));
+
+/** The first runner of the list that binds the host's Docker socket, with the binding. */
+export const firstSocketBinding = memoByObject((rs: readonly Runner[]): { r: Runner; mount: HostMount } | undefined => {
+  for (const r of rs) {
+    const mount = socketMount(r);
+    if (mount) return { r, mount };
+  }
+  return undefined;
+});
+
+/** The runners of the list that start dind services (Docker or Kubernetes) without sharing /certs/client. */
+export const runnersWithoutCerts = memoByObject((rs: readonly Runner[]): readonly Runner[] =>
+  rs.filter((r) => (isDockerExecutor(r) || isKubernetes(r)) && !sharesCertsVolume(r)),
+);
+
 /**
- * The runner's own rule for starting a service privileged: `services_privileged` if set, else
- * `privileged`; and `allowed_privileged_services` empty or matching the image as written.
+ * Whether some runner of the list starts the service privileged, by the runner's own rule:
+ * `services_privileged` if set, else `privileged`; and `allowed_privileged_services` empty or matching
+ * the image as written.
  */
-export function runsServicePrivileged(r: Runner, service: Container): boolean {
-  return privilegedFor(r)(service.image.value);
+export function someRunsServicePrivileged(rs: readonly Runner[], service: Container): boolean {
+  return somePrivilegedFor(rs)(service.image.value);
 }
+
+const somePrivilegedFor = memoByObject((rs: readonly Runner[]) => memoByString((image: string) => rs.some((r) => privilegedFor(r)(image))));
 
 const privilegedFor = memoByObject((r: Runner) => memoByString((image: string) => computeRunsPrivileged(r, image)));
 
