@@ -20,6 +20,7 @@ export class FsHost implements FileHost {
     private readonly overrides: ReadonlyMap<string, string> = new Map(),
   ) {
     this.realRoot = realpathSync.native(root);
+    this.realFolders.set(root, this.realRoot);
   }
 
   read(relPath: string): SourceFile | ReadError {
