@@ -56,15 +56,20 @@ export default defineRule({
       files: { 'config.toml': '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n    volumes = ["/cache", "/certs/client"]\n' },
     },
   ],
-  check({ jobs, runnersFor, report }) {
-    const needing = new Map<Runner, Job>();
+  // By runner, the first job that needs the certificates shared: kept by name, not the job itself.
+  start: () => new Map<Runner, Pick<Job, 'name' | 'nameSpan'>>(),
+  check({ jobs, runnersFor }, needing) {
     for (const job of jobs) {
       if (jobDockerHost(job)?.parsed.scheme === 'unix') continue;
       if (!dindServices(job).some((s) => tlsOn(s.env))) continue;
       for (const r of runnersFor(job)) {
-        if ((isDockerExecutor(r) || isKubernetes(r)) && !sharesCertsVolume(r) && !needing.has(r)) needing.set(r, job);
+        if ((isDockerExecutor(r) || isKubernetes(r)) && !sharesCertsVolume(r) && !needing.has(r)) {
+          needing.set(r, { name: job.name, nameSpan: job.nameSpan });
+        }
       }
     }
+  },
+  finish({ report }, needing) {
     for (const [r, job] of needing) {
       const at = isKubernetes(r) ? (r.kubernetes?.span ?? r.span) : (r.docker?.volumes?.span ?? r.docker?.span ?? r.span);
       const fix = isKubernetes(r)

@@ -17,7 +17,7 @@ import { classify, discover, isJenkinsfileName, projectRoot, runnerFormat, Usage
 import { allDirectives, applySuppressions, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
 import { decodeText, describeFsError, FsHost } from './fs-host.js';
 import { MEMORY_ROOT, MemoryHost } from './memory-host.js';
-import type { Finding, FixSettings, LintSet, Rule, RuleContext } from './rule.js';
+import type { Finding, FixSettings, Report, Rule } from './rule.js';
 
 export interface LintOptions {
   paths: readonly string[];
@@ -43,7 +43,8 @@ export interface LintResult {
   notes: string[];
   findings: Finding[];
   suppressed: SuppressedFinding[];
-  model: LintSet;
+  /** Absolute paths of the files linted: each pipeline's own file (GitLab, then Jenkins), then each runner config. */
+  files: string[];
   targets: Target[];
 }
 
@@ -62,26 +63,27 @@ export function lintPaths(opts: LintOptions): LintResult {
   const onlyFiles = opts.stdin !== undefined || targets.every((t) => t.explicit);
   const context = config.runners ? mappedRunnerConfigs(config, runnerTargets) : [];
   const hostFor = hostsByRoot(overrides);
-  const model: LintSet = {
-    pipelines: [
-      ...loadPipelines(targets.filter((t) => t.kind === 'gitlab'), hostFor),
-      ...loadJenkinsfiles(targets.filter((t) => t.kind === 'jenkins'), hostFor),
-    ],
-    runnerConfigs: [...runnerTargets, ...context].map((t) => loadRunnerConfig(t, cwd, overrides)),
-  };
+  const pipelines = [
+    ...loadPipelines(targets.filter((t) => t.kind === 'gitlab'), hostFor),
+    ...loadJenkinsfiles(targets.filter((t) => t.kind === 'jenkins'), hostFor),
+  ];
+  const runnerConfigs = [...runnerTargets, ...context].map((t) => loadRunnerConfig(t, cwd, overrides));
+  const files = [...pipelines.map((p) => p.root.path), ...runnerConfigs.map((c) => c.file.path)];
   const contextFiles = new Set(context.map((t) => t.path));
   const executor = opts.executor ?? config.executor ?? 'docker';
-  const all = runRules(model, opts.rules, { executor, config, fix: opts.fix }).filter((f) => !(onlyFiles && contextFiles.has(f.span.file.path)));
-  if (opts.inlineConfig === false) return { notes, findings: all, suppressed: [], model, targets };
+  const run = startRun(opts.rules, runnerConfigs, { executor, config, fix: opts.fix });
+  run.lint(pipelines);
+  const all = run.finish().filter((f) => !(onlyFiles && contextFiles.has(f.span.file.path)));
+  if (opts.inlineConfig === false) return { notes, findings: all, suppressed: [], files, targets };
   const split = applySuppressions(all);
   let findings = split.findings;
   if (opts.reportUnusedDisables) {
-    const files = [...model.pipelines.flatMap((p) => p.files), ...model.runnerConfigs.map((c) => c.file)];
-    const directives = allDirectives(files, split.directives);
+    const read = [...pipelines.flatMap((p) => p.files), ...runnerConfigs.map((c) => c.file)];
+    const directives = allDirectives(read, split.directives);
     const known = new Set([...opts.rules.map((r) => r.slug), ...ENGINE_SLUGS]);
     findings = [...findings, ...unusedDirectiveFindings(directives, known)].sort(compareFindings);
   }
-  return { notes, findings, suppressed: split.suppressed, model, targets };
+  return { notes, findings, suppressed: split.suppressed, files, targets };
 }
 
 /** Findings the engine itself reports (not rules). */
@@ -225,7 +227,7 @@ export function lintFiles(
   return lintWithHost(pipelines, host, rules, executor, runnerConfigs, jenkinsfiles, fix);
 }
 
-/** Lints pipelines read through any host. */
+/** Lints pipelines read through any host, all in one group. */
 export function lintWithHost(
   rootRels: readonly string[],
   host: FileHost,
@@ -235,9 +237,9 @@ export function lintWithHost(
   jenkinsfiles: readonly string[] = [],
   fix?: FixSettings,
 ): Finding[] {
-  const pipelines = [...rootRels.map((r) => parseGitlabPipeline(r, host)), ...jenkinsfiles.map((r) => readJenkinsfile(r, host))];
-  const model: LintSet = { pipelines, runnerConfigs };
-  return runRules(model, rules, { executor, fix });
+  const run = startRun(rules, runnerConfigs, { executor, fix });
+  run.lint([...rootRels.map((r) => parseGitlabPipeline(r, host)), ...jenkinsfiles.map((r) => readJenkinsfile(r, host))]);
+  return run.finish();
 }
 
 export interface RunSettings {
@@ -249,50 +251,59 @@ export interface RunSettings {
   fix?: FixSettings;
 }
 
-export function runRules(model: LintSet, rules: readonly Rule[], settings: RunSettings): Finding[] {
-  const used = new Set<string>();
-  for (const p of model.pipelines) for (const id of p.usedTemplates) used.add(id);
-  const pipelineOf = new Map<Job, Pipeline>();
-  for (const p of model.pipelines) {
-    for (const j of [...p.jobs, ...p.templates.filter((t) => !used.has(templateId(t)))]) pipelineOf.set(j, p);
-  }
-  const jobs: Job[] = [...pipelineOf.keys()];
-  const runners: Runner[] = model.runnerConfigs.flatMap((c) => c.runners);
+/** One lint run: the rules judge the pipelines group by group, then conclude over the runner configs. */
+export interface LintRun {
+  /** Runs every rule over one group of pipelines; nothing of the group is kept but its findings. */
+  lint(pipelines: readonly Pipeline[]): void;
+  /** Runs the rules' `finish` and returns every finding, sorted. */
+  finish(): Finding[];
+}
+
+export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerConfig[], settings: RunSettings): LintRun {
+  const runners: Runner[] = runnerConfigs.flatMap((c) => c.runners);
   const mapping = runnerMapping(settings.config, runners);
-  // GitLab runners run GitLab pipelines only; a Jenkins job runs on an agent no runner config describes.
-  const runnersFor = (job: Job): readonly Runner[] => {
-    if (job.platform !== 'gitlab') return [];
-    const p = pipelineOf.get(job);
-    return mapping && p ? mapping(p) : runners;
-  };
-  const executorFor = (job: Job): Executor => {
-    const rs = runnersFor(job);
-    return rs.length > 0 && rs.every(isKubernetes) ? 'kubernetes' : settings.executor;
-  };
   const ruleSettings = settings.config?.rules ?? {};
+  const asked = settings.fix ? { fix: settings.fix } : {};
   const findings: Finding[] = [];
+  // A value written once (a template, an include, an anchor) is reported once, however many jobs use it.
   const seen = new Set<string>();
-  for (const rule of rules) {
+  const active = rules.flatMap((rule) => {
     const setting = ruleSettings[rule.slug];
-    if (setting === 'off') continue;
-    const ctx: RuleContext = {
-      model,
-      jobs,
-      runners,
-      runnersFor,
-      executorFor,
-      ...(settings.fix ? { fix: settings.fix } : {}),
-      report: ({ at, message, severity, fix }) => {
-        // A value written once (a template, an include, an anchor) is reported once, however many jobs use it.
-        const key = `${rule.slug}\0${spanKey(at)}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        findings.push({ rule: rule.slug, severity: setting ?? severity ?? rule.severity, message, span: at, ...(fix ? { fix } : {}) });
-      },
+    if (setting === 'off') return [];
+    const report = ({ at, message, severity, fix }: Report) => {
+      const key = `${rule.slug}\0${spanKey(at)}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      findings.push({ rule: rule.slug, severity: setting ?? severity ?? rule.severity, message, span: at, ...(fix ? { fix } : {}) });
     };
-    rule.check(ctx);
-  }
-  return findings.sort(compareFindings);
+    return [{ rule, state: rule.start?.(), report }];
+  });
+  return {
+    lint(pipelines) {
+      const used = new Set<string>();
+      for (const p of pipelines) for (const id of p.usedTemplates) used.add(id);
+      const pipelineOf = new Map<Job, Pipeline>();
+      for (const p of pipelines) {
+        for (const j of [...p.jobs, ...p.templates.filter((t) => !used.has(templateId(t)))]) pipelineOf.set(j, p);
+      }
+      const jobs: Job[] = [...pipelineOf.keys()];
+      // GitLab runners run GitLab pipelines only; a Jenkins job runs on an agent no runner config describes.
+      const runnersFor = (job: Job): readonly Runner[] => {
+        if (job.platform !== 'gitlab') return [];
+        const p = pipelineOf.get(job);
+        return mapping && p ? mapping(p) : runners;
+      };
+      const executorFor = (job: Job): Executor => {
+        const rs = runnersFor(job);
+        return rs.length > 0 && rs.every(isKubernetes) ? 'kubernetes' : settings.executor;
+      };
+      for (const { rule, state, report } of active) rule.check({ pipelines, jobs, runners, runnersFor, executorFor, report, ...asked }, state);
+    },
+    finish() {
+      for (const { rule, state, report } of active) rule.finish?.({ runnerConfigs, runners, report, ...asked }, state);
+      return findings.sort(compareFindings);
+    },
+  };
 }
 
 /**
@@ -304,7 +315,7 @@ function runnerMapping(config: Config | undefined, runners: readonly Runner[]): 
   const rel = (abs: string) => posixRelative(config.baseDir, abs);
   const entries = Object.entries(config.runners);
   // Asked once per job by every cross-file rule: the globs are matched once per pipeline.
-  const byPipeline = new Map<Pipeline, Runner[]>();
+  const byPipeline = new WeakMap<Pipeline, Runner[]>();
   return (p) => {
     const known = byPipeline.get(p);
     if (known) return known;
