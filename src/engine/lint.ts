@@ -14,7 +14,7 @@ import { isJenkinsPipelineText, parseJenkinsfile } from '../parsers/jenkins/inde
 import { parseHelmValues, parseRunnerToml } from '../parsers/runner/index.js';
 import type { Config } from './config.js';
 import { classify, discover, isJenkinsfileName, projectRoot, runnerFormat, UsageError, type FileKind, type Target } from './discover.js';
-import { allDirectives, applySuppressions, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
+import { allDirectives, applySuppressions, mayHoldDirectives, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
 import { decodeText, describeFsError, FsHost } from './fs-host.js';
 import { MEMORY_ROOT, MemoryHost } from './memory-host.js';
 import type { Finding, FixSettings, Report, Rule } from './rule.js';
@@ -48,7 +48,11 @@ export interface LintResult {
   targets: Target[];
 }
 
-/** Finds the files under `paths`, parses them into the model and runs every rule over it. */
+/**
+ * Finds the files under `paths`, parses them and runs every rule over them. Runner configs are read
+ * first and kept; pipelines are read, judged and dropped group by group (see `groupByRoot`), so that a
+ * big tree never holds every pipeline's model at once.
+ */
 export function lintPaths(opts: LintOptions): LintResult {
   const { config, cwd } = opts;
   const stdinPath = opts.stdin ? resolve(cwd, opts.stdin.filename) : undefined;
@@ -62,24 +66,40 @@ export function lintPaths(opts: LintOptions): LintResult {
   // maps to them are still read, so that cross-file rules see them, but are not reported on.
   const onlyFiles = opts.stdin !== undefined || targets.every((t) => t.explicit);
   const context = config.runners ? mappedRunnerConfigs(config, runnerTargets) : [];
-  const hostFor = hostsByRoot(overrides);
-  const pipelines = [
-    ...loadPipelines(targets.filter((t) => t.kind === 'gitlab'), hostFor),
-    ...loadJenkinsfiles(targets.filter((t) => t.kind === 'jenkins'), hostFor),
-  ];
   const runnerConfigs = [...runnerTargets, ...context].map((t) => loadRunnerConfig(t, cwd, overrides));
-  const files = [...pipelines.map((p) => p.root.path), ...runnerConfigs.map((c) => c.file.path)];
-  const contextFiles = new Set(context.map((t) => t.path));
   const executor = opts.executor ?? config.executor ?? 'docker';
   const run = startRun(opts.rules, runnerConfigs, { executor, config, fix: opts.fix });
-  run.lint(pipelines);
+  const gitlab = groupByRoot(targets.filter((t) => t.kind === 'gitlab'));
+  const jenkins = groupByRoot(targets.filter((t) => t.kind === 'jenkins'));
+  // A root's host serves its Jenkinsfiles too, which come after every GitLab group.
+  const jenkinsRoots = new Set(jenkins.flatMap((g) => g.map((u) => u.root)));
+  const hosts = hostsByRoot(overrides);
+  const files: string[] = [];
+  // For --report-unused-disables: the files read that hold a directive, which no finding may reach.
+  const withDirectives: SourceFile[] = [];
+  const lintGroup = (pipelines: readonly Pipeline[]) => {
+    run.lint(pipelines);
+    for (const p of pipelines) {
+      files.push(p.root.path);
+      if (opts.reportUnusedDisables) withDirectives.push(...p.files.filter(mayHoldDirectives));
+    }
+  };
+  for (const group of gitlab) {
+    lintGroup(loadPipelines(group, hosts.get));
+    for (const u of group) if (!jenkinsRoots.has(u.root)) hosts.drop(u.root);
+  }
+  for (const group of jenkins) {
+    lintGroup(loadJenkinsfiles(group, hosts.get));
+    for (const u of group) hosts.drop(u.root);
+  }
+  files.push(...runnerConfigs.map((c) => c.file.path));
+  const contextFiles = new Set(context.map((t) => t.path));
   const all = run.finish().filter((f) => !(onlyFiles && contextFiles.has(f.span.file.path)));
   if (opts.inlineConfig === false) return { notes, findings: all, suppressed: [], files, targets };
   const split = applySuppressions(all);
   let findings = split.findings;
   if (opts.reportUnusedDisables) {
-    const read = [...pipelines.flatMap((p) => p.files), ...runnerConfigs.map((c) => c.file)];
-    const directives = allDirectives(read, split.directives);
+    const directives = allDirectives([...withDirectives, ...runnerConfigs.map((c) => c.file)], split.directives);
     const known = new Set([...opts.rules.map((r) => r.slug), ...ENGINE_SLUGS]);
     findings = [...findings, ...unusedDirectiveFindings(directives, known)].sort(compareFindings);
   }
@@ -132,28 +152,64 @@ function globFrom(base: string, pattern: string): string[] {
   return new FsHost(base).glob(pattern).map((rel) => resolve(base, rel));
 }
 
-/** One host per project root, shared by every pipeline of the run, so each file is read once. */
-function hostsByRoot(overrides: ReadonlyMap<string, string>): (root: string) => FsHost {
+/**
+ * One host per project root, shared by every pipeline of the root, so each file is read once and is
+ * one SourceFile; `drop` forgets a root's files once nothing left to lint reads them.
+ */
+function hostsByRoot(overrides: ReadonlyMap<string, string>): { get: (root: string) => FsHost; drop: (root: string) => void } {
   const hosts = new Map<string, FsHost>();
-  return (root) => {
-    let h = hosts.get(root);
-    if (!h) hosts.set(root, (h = new FsHost(root, overrides)));
-    return h;
+  return {
+    get: (root) => {
+      let h = hosts.get(root);
+      if (!h) hosts.set(root, (h = new FsHost(root, overrides)));
+      return h;
+    },
+    drop: (root) => hosts.delete(root),
   };
 }
 
-function loadPipelines(targets: Target[], hostFor: (root: string) => FsHost): Pipeline[] {
-  const units = targets.map((t) => {
-    const root = projectRoot(t.path);
-    return { target: t, root, rel: posixRelative(root, t.path) };
-  });
+/** A file to lint as a pipeline, with the project root its includes (or `yamlFile`s) resolve from. */
+interface Unit {
+  target: Target;
+  root: string;
+}
+
+/**
+ * Pipelines grouped by their outermost project root, in order. Pipelines of one root share files (an
+ * include, a template, an anchor, a pod `yamlFile`), and those of nested roots may read the same ones
+ * (`/a` includes `b/ci.yml`, which `/a/b`'s pipeline reads too): rules judge shared text once, with
+ * every job that uses it (which templates are used, a translation fix), so such pipelines are linted
+ * together.
+ * Separate roots read separate files, since a host never reads outside its root. Targets come sorted by
+ * path, so a group is a run of consecutive targets and the groups, one after another, keep their order.
+ */
+function groupByRoot(targets: readonly Target[]): Unit[][] {
+  const units = targets.map((t) => ({ target: t, root: projectRoot(t.path) }));
+  const roots = new Set(units.map((u) => u.root));
+  const outermost = (root: string) => {
+    let top = root;
+    for (let dir = root, parent = dirname(dir); parent !== dir; dir = parent, parent = dirname(dir)) if (roots.has(parent)) top = parent;
+    return top;
+  };
+  const groups = new Map<string, Unit[]>();
+  for (const u of units) {
+    const key = outermost(u.root);
+    const group = groups.get(key);
+    if (group) group.push(u);
+    else groups.set(key, [u]);
+  }
+  return [...groups.values()];
+}
+
+function loadPipelines(units: readonly Unit[], hostFor: (root: string) => FsHost): Pipeline[] {
   const parsed = new Map<string, Pipeline & { included: ReadonlySet<string> }>();
-  const parse = (u: (typeof units)[number]) => {
+  const parse = (u: Unit) => {
     let p = parsed.get(u.target.path);
-    if (!p) parsed.set(u.target.path, (p = parseGitlabPipeline(u.rel, hostFor(u.root))));
+    if (!p) parsed.set(u.target.path, (p = parseGitlabPipeline(posixRelative(u.root, u.target.path), hostFor(u.root))));
     return p;
   };
-  // Pipelines first: a fragment is linted on its own only when none of them includes it.
+  // Pipelines first: a fragment is linted on its own only when none of them includes it. One that
+  // does reads it below its own root, which is then the fragment's root or holds it: the same group.
   const includedAbs = new Set<string>();
   for (const u of units) {
     if (u.target.fragment) continue;
@@ -163,11 +219,8 @@ function loadPipelines(targets: Target[], hostFor: (root: string) => FsHost): Pi
 }
 
 /** Each Jenkinsfile is a pipeline of its own; files it reads (`yamlFile`) resolve from its project root. */
-function loadJenkinsfiles(targets: Target[], hostFor: (root: string) => FsHost): Pipeline[] {
-  return targets.map((t) => {
-    const root = projectRoot(t.path);
-    return readJenkinsfile(posixRelative(root, t.path), hostFor(root));
-  });
+function loadJenkinsfiles(units: readonly Unit[], hostFor: (root: string) => FsHost): Pipeline[] {
+  return units.map((u) => readJenkinsfile(posixRelative(u.root, u.target.path), hostFor(u.root)));
 }
 
 /** A Jenkinsfile read through a host: missing is a usage error, not text a parse error (as for GitLab). */
