@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { Executor } from '../docker/hostnames.js';
+import { forgetGroupFacts } from '../docker/memo.js';
 import type { Job, Pipeline } from '../model/pipeline.js';
 import { templateId } from '../model/pipeline.js';
 import { isKubernetes, type Runner, type RunnerConfig } from '../model/runner.js';
@@ -351,6 +352,7 @@ export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerC
         return rs.length > 0 && rs.every(isKubernetes) ? 'kubernetes' : settings.executor;
       };
       for (const { rule, state, report } of active) rule.check({ pipelines, jobs, runners, runnersFor, executorFor, report, ...asked }, state);
+      forgetGroupFacts();
     },
     finish() {
       for (const { rule, state, report } of active) rule.finish?.({ runnerConfigs, runners, report, ...asked }, state);
