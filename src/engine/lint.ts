@@ -321,6 +321,14 @@ export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerC
   const findings: Finding[] = [];
   // A value written once (a template, an include, an anchor) is reported once, however many jobs use it.
   const seen = new Set<string>();
+  // Findings are kept to the end of the run, and most repeat a message word for word: one copy each.
+  const messages = new Map<string, string>();
+  const once = (message: string) => {
+    const known = messages.get(message);
+    if (known !== undefined) return known;
+    messages.set(message, message);
+    return message;
+  };
   const active = rules.flatMap((rule) => {
     const setting = ruleSettings[rule.slug];
     if (setting === 'off') return [];
@@ -328,7 +336,7 @@ export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerC
       const key = `${rule.slug}\0${spanKey(at)}`;
       if (seen.has(key)) return;
       seen.add(key);
-      findings.push({ rule: rule.slug, severity: setting ?? severity ?? rule.severity, message, span: at, ...(fix ? { fix } : {}) });
+      findings.push({ rule: rule.slug, severity: setting ?? severity ?? rule.severity, message: once(message), span: at, ...(fix ? { fix } : {}) });
     };
     return [{ rule, state: rule.start?.(), report }];
   });
