@@ -25,5 +25,5 @@ export default defineRule({
       good: '.setup:\n  script: [echo setup]\nbuild:\n  extends: .setup\n  after_script:\n    - !reference [.setup, script]\n',
     },
   ],
-  check: reportModelIssues('bad-reference'),
+  ...reportModelIssues('bad-reference'),
 });

@@ -1,8 +1,8 @@
 import { appendToArray } from '../src/edit/toml.js';
 import { defineRule } from '../src/engine/rule.js';
 import { dindServices, jobDockerHost, tlsOn } from '../src/docker/job.js';
-import { sharesCertsVolume, where } from '../src/docker/runner.js';
-import { isDockerExecutor, isKubernetes, runnerLabel, type Runner } from '../src/model/runner.js';
+import { runnersWithoutCerts, where } from '../src/docker/runner.js';
+import { isKubernetes, runnerLabel, type Runner } from '../src/model/runner.js';
 import type { Fix } from '../src/engine/rule.js';
 import type { Job } from '../src/model/pipeline.js';
 
@@ -56,15 +56,22 @@ export default defineRule({
       files: { 'config.toml': '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n    volumes = ["/cache", "/certs/client"]\n' },
     },
   ],
-  check({ jobs, runnersFor, report }) {
-    const needing = new Map<Runner, Job>();
+  // By runner, the first job that needs the certificates shared: kept by name, not the job itself. A
+  // runner list seen once has all its runners recorded, so the jobs after it that share it add nothing.
+  start: () => ({ needing: new Map<Runner, Pick<Job, 'name' | 'nameSpan'>>(), seen: new WeakSet<readonly Runner[]>() }),
+  check({ jobs, runnersFor }, { needing, seen }) {
     for (const job of jobs) {
       if (jobDockerHost(job)?.parsed.scheme === 'unix') continue;
       if (!dindServices(job).some((s) => tlsOn(s.env))) continue;
-      for (const r of runnersFor(job)) {
-        if ((isDockerExecutor(r) || isKubernetes(r)) && !sharesCertsVolume(r) && !needing.has(r)) needing.set(r, job);
+      const runners = runnersFor(job);
+      if (seen.has(runners)) continue;
+      seen.add(runners);
+      for (const r of runnersWithoutCerts(runners)) {
+        if (!needing.has(r)) needing.set(r, { name: job.name, nameSpan: job.nameSpan });
       }
     }
+  },
+  finish({ report }, { needing }) {
     for (const [r, job] of needing) {
       const at = isKubernetes(r) ? (r.kubernetes?.span ?? r.span) : (r.docker?.volumes?.span ?? r.docker?.span ?? r.span);
       const fix = isKubernetes(r)

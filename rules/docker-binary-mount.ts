@@ -58,7 +58,7 @@ export default defineRule({
 `,
     },
   ],
-  check({ runners, jobs, report }) {
+  check({ jobs, report }) {
     for (const job of jobs) {
       for (const { container, mount } of containerMounts(job)) {
         if (!isDockerBinaryPath(mount.hostPath)) continue;
@@ -68,6 +68,8 @@ export default defineRule({
         });
       }
     }
+  },
+  finish({ runners, report }) {
     for (const r of runners) {
       for (const m of hostMounts(r)) {
         if (!isDockerBinaryPath(m.hostPath)) continue;

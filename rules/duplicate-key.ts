@@ -20,5 +20,5 @@ export default defineRule({
     { platform: 'gitlab', bad: 'build:\n  script: make\n  script: make test\n' },
     { platform: 'gitlab', good: 'build:\n  script:\n    - make\n    - make test\n' },
   ],
-  check: reportModelIssues('duplicate-key'),
+  ...reportModelIssues('duplicate-key'),
 });

@@ -68,5 +68,5 @@ export default defineRule({
       files: { 'ci/pod.yaml': 'spec:\n  containers:\n  - name: build\n    image: golang:1.23\n' },
     },
   ],
-  check: reportModelIssues('include-error'),
+  ...reportModelIssues('include-error'),
 });

@@ -24,5 +24,5 @@ export default defineRule({
       files: { 'ci/build.yml': 'build:\n  script: make\n' },
     },
   ],
-  check: reportModelIssues('include-unresolved'),
+  ...reportModelIssues('include-unresolved'),
 });

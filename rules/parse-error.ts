@@ -49,5 +49,5 @@ export default defineRule({
 `,
     },
   ],
-  check: reportModelIssues('parse-error'),
+  ...reportModelIssues('parse-error'),
 });

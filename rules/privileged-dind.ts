@@ -2,8 +2,9 @@ import { defineRule } from '../src/engine/rule.js';
 import { dindServices, type DindService } from '../src/docker/job.js';
 import { isDindImage, parseImageRef } from '../src/docker/image.js';
 import type { Job } from '../src/model/pipeline.js';
-import { spanKey } from '../src/model/span.js';
-import { translationFix } from '../src/translate/index.js';
+import type { Runner } from '../src/model/runner.js';
+import { spanKey, type Span } from '../src/model/span.js';
+import { translateJobs, translationFix, type JobTranslation } from '../src/translate/index.js';
 import { jenkinsPodFix } from '../src/translate/jenkins.js';
 
 /**
@@ -104,7 +105,8 @@ spec:
 `,
     },
   ],
-  check(ctx) {
+  start: (): DindRun => ({ services: [], dindJobsOn: new Map() }),
+  check(ctx, run) {
     const { jobs, report } = ctx;
     // A service written once (a template, an anchor) is one finding, and one fix for every job using it.
     const groups = new Map<string, { svc: DindService; jobs: Job[] }>();
@@ -126,7 +128,9 @@ spec:
         }
         continue;
       }
-      for (const svc of dindServices(job)) {
+      const dind = dindServices(job);
+      if (ctx.fix && dind.length > 0) for (const r of ctx.runnersFor(job)) run.dindJobsOn.set(r, (run.dindJobsOn.get(r) ?? 0) + 1);
+      for (const svc of dind) {
         const key = spanKey(svc.container.span);
         const group = groups.get(key);
         if (group) group.jobs.push(job);
@@ -134,13 +138,28 @@ spec:
       }
     }
     for (const { svc, jobs: users } of groups.values()) {
-      report({
+      run.services.push({
         at: svc.container.span,
-        fix: ctx.fix ? translationFix(users, ctx) : undefined,
+        translation: translateJobs(users, ctx),
         message:
           `Docker-in-Docker service \`${svc.container.image.value}\` only runs on a privileged runner, which gives jobs ` +
           'root on the host; build with buildah, BuildKit rootless or kaniko instead, or bind the runner\'s docker socket.',
       });
     }
   },
+  finish({ report }, { services, dindJobsOn }) {
+    for (const { at, message, translation } of services) {
+      report({ at, message, fix: translation && translationFix(translation, (r) => dindJobsOn.get(r) ?? 0) });
+    }
+  },
 });
+
+/**
+ * GitLab services are reported after the last group: the socket strategy's fix turns a runner's
+ * privilege off only when no job left untranslated, in any group, needs it.
+ */
+interface DindRun {
+  services: { at: Span; message: string; translation: JobTranslation | undefined }[];
+  /** By runner: how many judged jobs with a dind service it may run (counted when a fix is asked for). */
+  dindJobsOn: Map<Runner, number>;
+}

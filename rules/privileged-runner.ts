@@ -57,12 +57,18 @@ export default defineRule({
       good: '[[runners]]\n  name = "build"\n  executor = "docker"\n  [runners.docker]\n    image = "alpine:3.20"\n    privileged = false\n    services_privileged = true\n    allowed_privileged_services = ["docker:*-dind"]\n',
     },
   ],
-  check({ runners, jobs: allJobs, model, report }) {
+  start: (): PipelinesSeen => ({ gitlab: false, dindImages: new Set() }),
+  check({ pipelines, jobs }, seen) {
     // Runners run GitLab pipelines; a Jenkinsfile linted alongside says nothing about them.
-    const jobs = allJobs.filter((j) => j.platform === 'gitlab');
-    const needsPrivilege = jobs.some((j) => dindServices(j).length > 0);
-    const dindImages = [...new Set(jobs.flatMap((j) => dindServices(j).map((s) => s.container.image.value)))].sort();
-    const severity = model.pipelines.some((p) => p.platform === 'gitlab') && !needsPrivilege ? 'error' : undefined;
+    if (pipelines.some((p) => p.platform === 'gitlab')) seen.gitlab = true;
+    for (const j of jobs) {
+      if (j.platform === 'gitlab') for (const s of dindServices(j)) seen.dindImages.add(s.container.image.value);
+    }
+  },
+  finish({ runners, report }, seen) {
+    const dindImages = [...seen.dindImages].sort();
+    const needsPrivilege = dindImages.length > 0;
+    const severity = seen.gitlab && !needsPrivilege ? 'error' : undefined;
     const pureRisk = severity ? ' No pipeline linted with it uses Docker-in-Docker, so the privilege serves nothing.' : '';
     for (const r of runners) {
       const d = r.docker;
@@ -96,6 +102,14 @@ export default defineRule({
     }
   },
 });
+
+/** What the runners are judged by, gathered from every group of pipelines. */
+interface PipelinesSeen {
+  /** Whether the lint set holds a GitLab pipeline. */
+  gitlab: boolean;
+  /** The images of the dind services its GitLab jobs use. */
+  dindImages: Set<string>;
+}
 
 /**
  * `privileged = false`, and when pipelines use dind, privilege for exactly their dind images:

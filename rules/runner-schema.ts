@@ -21,5 +21,5 @@ export default defineRule({
     { platform: 'runner', bad: '[[runners]]\n  name = "build"\n  executor = "docker"\n  [runners.docker]\n    image = "alpine:3.20"\n    privilegd = false\n' },
     { platform: 'runner', good: '[[runners]]\n  name = "build"\n  executor = "docker"\n  [runners.docker]\n    image = "alpine:3.20"\n    privileged = false\n' },
   ],
-  check: reportModelIssues('runner-schema'),
+  ...reportModelIssues('runner-schema'),
 });

@@ -45,5 +45,5 @@ export default defineRule({
       good: '.docker:\n  image: docker:27\n  services:\n    - docker:27-dind\n\nbuild:\n  extends: .docker\n  script:\n    - docker build .\n  rules:\n    - if: $CI_COMMIT_BRANCH\n      when: never\n    - when: on_success\n',
     },
   ],
-  check: reportModelIssues('schema'),
+  ...reportModelIssues('schema'),
 });

@@ -114,7 +114,7 @@ spec:
     },
   ],
   check(ctx) {
-    const { runners, jobs, report } = ctx;
+    const { jobs, report } = ctx;
     const fixed = new Set<string>();
     for (const job of jobs) {
       for (const { container, mount } of containerMounts(job)) {
@@ -132,6 +132,8 @@ spec:
         });
       }
     }
+  },
+  finish({ runners, report }) {
     for (const r of runners) {
       for (const m of hostMounts(r)) {
         if (!isDockerSocketPath(m.hostPath)) continue;

@@ -169,8 +169,7 @@ function render(io: Io, flags: LintFlags, input: ReportInput, result: LintResult
     case 'sarif':
       return formatSarif(input, { version: packageJson().version, repositoryUrl: repositoryUrl(), rules: ruleDocs() });
     case 'junit': {
-      const files = [...result.model.pipelines.map((p) => p.root.path), ...result.model.runnerConfigs.map((c) => c.file.path)];
-      return formatJunit({ ...input, files: files.map((f) => displayPath(f, io.cwd)) });
+      return formatJunit({ ...input, files: result.files.map((f) => displayPath(f, io.cwd)) });
     }
     case 'github':
       return formatGithub(input);

@@ -5,7 +5,7 @@ import { findDockerInvocations, type DockerInvocation } from './docker-cli.js';
 import { serviceHostnames, type Executor } from './hostnames.js';
 import { isDindImage, parseImageRef, type ImageRef } from './image.js';
 import { parseShell, type ParsedScript } from './shell.js';
-import { memoByObject } from './memo.js';
+import { memoForGroup } from './memo.js';
 
 /** What a job's Docker setup looks like, as the rules read it. */
 
@@ -19,7 +19,7 @@ export interface DindService {
   env: ReadonlyMap<string, Variable>;
 }
 
-export const dindServices = memoByObject((job: Job): DindService[] => {
+export const dindServices = memoForGroup((job: Job): DindService[] => {
   const out: DindService[] = [];
   for (const container of job.services) {
     const ref = parseImageRef(container.image.value);
@@ -44,7 +44,7 @@ export interface JobDockerHost {
   parsed: DockerHost;
 }
 
-export const jobDockerHost = memoByObject((job: Job): JobDockerHost | undefined => {
+export const jobDockerHost = memoForGroup((job: Job): JobDockerHost | undefined => {
   const variable = job.variables.get('DOCKER_HOST');
   if (!variable || variable.value === undefined) return undefined;
   const parsed = parseDockerHost(variable.value);
@@ -87,14 +87,14 @@ export function containerHostnames(c: Container, executor: Executor): readonly s
 }
 
 /** The parsed shell of a script step; steps shared by several jobs (templates) are parsed once. */
-export const parsedScript = memoByObject((step: ScriptStep): ParsedScript => parseShell(step.text));
+export const parsedScript = memoForGroup((step: ScriptStep): ParsedScript => parseShell(step.text));
 
 export interface LocatedInvocation {
   step: ScriptStep;
   invocation: DockerInvocation;
 }
 
-export const dockerInvocations = memoByObject((job: Job): LocatedInvocation[] => {
+export const dockerInvocations = memoForGroup((job: Job): LocatedInvocation[] => {
   return job.scripts.flatMap((step) =>
     findDockerInvocations(parsedScript(step)).map((invocation) => ({ step, invocation })),
   );

@@ -2,6 +2,8 @@
  * Memoisation for facts derived from model objects. Every runner in the lint set is checked against
  * every job by default, so facts about a runner or a job are computed once, not once per pair.
  */
+
+/** For objects that live as long as the lint run (runners): a fact is kept as long as its object. */
 export function memoByObject<K extends object, V>(compute: (key: K) => V): (key: K) => V {
   const cache = new WeakMap<K, V>();
   return (key) => {
@@ -10,6 +12,30 @@ export function memoByObject<K extends object, V>(compute: (key: K) => V): (key:
     cache.set(key, value);
     return value;
   };
+}
+
+const groupCaches: (() => void)[] = [];
+
+/**
+ * For the objects of one group of pipelines (jobs, script steps, files): the engine forgets the facts
+ * when it moves on to the next group (`forgetGroupFacts`). A table that outlived the group would still
+ * reach them at the next minor GC, long enough to move them to the old generation, where they pile up
+ * until a full GC: the peak memory of a big run.
+ */
+export function memoForGroup<K extends object, V>(compute: (key: K) => V): (key: K) => V {
+  let cache = new WeakMap<K, V>();
+  groupCaches.push(() => (cache = new WeakMap()));
+  return (key) => {
+    if (cache.has(key)) return cache.get(key) as V;
+    const value = compute(key);
+    cache.set(key, value);
+    return value;
+  };
+}
+
+/** Forgets every fact memoised with `memoForGroup`; they are computed again if asked for. */
+export function forgetGroupFacts(): void {
+  for (const forget of groupCaches) forget();
 }
 
 /** The same for string keys (image references), bounded so a huge lint set cannot grow it forever. */

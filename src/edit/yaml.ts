@@ -4,7 +4,7 @@ import { getEntry, type TEntry, type TMap, type TSeq, type Tree } from '../model
 import { isScalar, parseDocument, type YAMLSeq } from 'yaml';
 import { loadYaml } from '../parsers/yaml/load.js';
 import { pickConfigDocument } from '../parsers/gitlab/include.js';
-import { memoByObject } from '../docker/memo.js';
+import { memoForGroup } from '../docker/memo.js';
 
 /**
  * Text edits over YAML files, placed at the parsed nodes' ranges so that everything outside them
@@ -15,7 +15,7 @@ import { memoByObject } from '../docker/memo.js';
  * The document a GitLab file configures (the one after a `spec:` header), as a mapping. Fixes ask for
  * it once per finding, so each file is read once; a fixed text is a new SourceFile, read afresh.
  */
-export const configRoot = memoByObject((file: SourceFile): TMap | undefined => {
+export const configRoot = memoForGroup((file: SourceFile): TMap | undefined => {
   const doc = pickConfigDocument(loadYaml(file).documents);
   return doc?.kind === 'map' ? doc : undefined;
 });
@@ -121,7 +121,7 @@ export interface Layout {
 }
 
 /** The file's layout, read once per file (it scans the whole text). */
-export const layoutOf = memoByObject((file: SourceFile): Layout => {
+export const layoutOf = memoForGroup((file: SourceFile): Layout => {
   const step = indentStep(file);
   // The first `key:` line followed by a `- item` line tells how this file indents sequences.
   const m = /^( *)[^\s#-][^\n]*:[ \t]*\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*( *)- /m.exec(file.text);

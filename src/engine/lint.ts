@@ -2,9 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { Executor } from '../docker/hostnames.js';
+import { forgetGroupFacts } from '../docker/memo.js';
 import type { Job, Pipeline } from '../model/pipeline.js';
 import { templateId } from '../model/pipeline.js';
-import { isKubernetes, type Runner, type RunnerConfig } from '../model/runner.js';
+import type { Runner, RunnerConfig } from '../model/runner.js';
+import { allKubernetes } from '../docker/runner.js';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
 import { spanKey } from '../model/span.js';
 import { parseGitlabPipeline } from '../parsers/gitlab/index.js';
@@ -14,10 +16,10 @@ import { isJenkinsPipelineText, parseJenkinsfile } from '../parsers/jenkins/inde
 import { parseHelmValues, parseRunnerToml } from '../parsers/runner/index.js';
 import type { Config } from './config.js';
 import { classify, discover, isJenkinsfileName, projectRoot, runnerFormat, UsageError, type FileKind, type Target } from './discover.js';
-import { allDirectives, applySuppressions, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
+import { allDirectives, applySuppressions, mayHoldDirectives, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
 import { decodeText, describeFsError, FsHost } from './fs-host.js';
 import { MEMORY_ROOT, MemoryHost } from './memory-host.js';
-import type { Finding, FixSettings, LintSet, Rule, RuleContext } from './rule.js';
+import type { Finding, FixSettings, Report, Rule } from './rule.js';
 
 export interface LintOptions {
   paths: readonly string[];
@@ -43,11 +45,16 @@ export interface LintResult {
   notes: string[];
   findings: Finding[];
   suppressed: SuppressedFinding[];
-  model: LintSet;
+  /** Absolute paths of the files linted: each pipeline's own file (GitLab, then Jenkins), then each runner config. */
+  files: string[];
   targets: Target[];
 }
 
-/** Finds the files under `paths`, parses them into the model and runs every rule over it. */
+/**
+ * Finds the files under `paths`, parses them and runs every rule over them. Runner configs are read
+ * first and kept; pipelines are read, judged and dropped group by group (see `groupByRoot`), so that a
+ * big tree never holds every pipeline's model at once.
+ */
 export function lintPaths(opts: LintOptions): LintResult {
   const { config, cwd } = opts;
   const stdinPath = opts.stdin ? resolve(cwd, opts.stdin.filename) : undefined;
@@ -61,27 +68,44 @@ export function lintPaths(opts: LintOptions): LintResult {
   // maps to them are still read, so that cross-file rules see them, but are not reported on.
   const onlyFiles = opts.stdin !== undefined || targets.every((t) => t.explicit);
   const context = config.runners ? mappedRunnerConfigs(config, runnerTargets) : [];
-  const hostFor = hostsByRoot(overrides);
-  const model: LintSet = {
-    pipelines: [
-      ...loadPipelines(targets.filter((t) => t.kind === 'gitlab'), hostFor),
-      ...loadJenkinsfiles(targets.filter((t) => t.kind === 'jenkins'), hostFor),
-    ],
-    runnerConfigs: [...runnerTargets, ...context].map((t) => loadRunnerConfig(t, cwd, overrides)),
-  };
-  const contextFiles = new Set(context.map((t) => t.path));
+  const runnerConfigs = [...runnerTargets, ...context].map((t) => loadRunnerConfig(t, cwd, overrides));
   const executor = opts.executor ?? config.executor ?? 'docker';
-  const all = runRules(model, opts.rules, { executor, config, fix: opts.fix }).filter((f) => !(onlyFiles && contextFiles.has(f.span.file.path)));
-  if (opts.inlineConfig === false) return { notes, findings: all, suppressed: [], model, targets };
+  const run = startRun(opts.rules, runnerConfigs, { executor, config, fix: opts.fix });
+  const gitlab = groupByRoot(targets.filter((t) => t.kind === 'gitlab'));
+  const jenkins = groupByRoot(targets.filter((t) => t.kind === 'jenkins'));
+  // A root's host serves its Jenkinsfiles too, which come after every GitLab group.
+  const jenkinsRoots = new Set(jenkins.flatMap((g) => g.map((u) => u.root)));
+  const hosts = hostsByRoot(overrides);
+  const files: string[] = [];
+  // For --report-unused-disables: the files read that hold a directive, which no finding may reach.
+  const withDirectives: SourceFile[] = [];
+  const lintGroup = (pipelines: readonly Pipeline[]) => {
+    run.lint(pipelines);
+    for (const p of pipelines) {
+      files.push(p.root.path);
+      if (opts.reportUnusedDisables) withDirectives.push(...p.files.filter(mayHoldDirectives));
+    }
+  };
+  for (const group of gitlab) {
+    lintGroup(loadPipelines(group, hosts.get));
+    for (const u of group) if (!jenkinsRoots.has(u.root)) hosts.drop(u.root);
+  }
+  for (const group of jenkins) {
+    lintGroup(loadJenkinsfiles(group, hosts.get));
+    for (const u of group) hosts.drop(u.root);
+  }
+  files.push(...runnerConfigs.map((c) => c.file.path));
+  const contextFiles = new Set(context.map((t) => t.path));
+  const all = run.finish().filter((f) => !(onlyFiles && contextFiles.has(f.span.file.path)));
+  if (opts.inlineConfig === false) return { notes, findings: all, suppressed: [], files, targets };
   const split = applySuppressions(all);
   let findings = split.findings;
   if (opts.reportUnusedDisables) {
-    const files = [...model.pipelines.flatMap((p) => p.files), ...model.runnerConfigs.map((c) => c.file)];
-    const directives = allDirectives(files, split.directives);
+    const directives = allDirectives([...withDirectives, ...runnerConfigs.map((c) => c.file)], split.directives);
     const known = new Set([...opts.rules.map((r) => r.slug), ...ENGINE_SLUGS]);
     findings = [...findings, ...unusedDirectiveFindings(directives, known)].sort(compareFindings);
   }
-  return { notes, findings, suppressed: split.suppressed, model, targets };
+  return { notes, findings, suppressed: split.suppressed, files, targets };
 }
 
 /** Findings the engine itself reports (not rules). */
@@ -130,29 +154,65 @@ function globFrom(base: string, pattern: string): string[] {
   return new FsHost(base).glob(pattern).map((rel) => resolve(base, rel));
 }
 
-/** One host per project root, shared by every pipeline of the run, so each file is read once. */
-function hostsByRoot(overrides: ReadonlyMap<string, string>): (root: string) => FsHost {
+/**
+ * One host per project root, shared by every pipeline of the root, so each file is read once and is
+ * one SourceFile; `drop` forgets a root's files once nothing left to lint reads them.
+ */
+function hostsByRoot(overrides: ReadonlyMap<string, string>): { get: (root: string) => FsHost; drop: (root: string) => void } {
   const hosts = new Map<string, FsHost>();
-  return (root) => {
-    let h = hosts.get(root);
-    if (!h) hosts.set(root, (h = new FsHost(root, overrides)));
-    return h;
+  return {
+    get: (root) => {
+      let h = hosts.get(root);
+      if (!h) hosts.set(root, (h = new FsHost(root, overrides)));
+      return h;
+    },
+    drop: (root) => hosts.delete(root),
   };
 }
 
-function loadPipelines(targets: Target[], hostFor: (root: string) => FsHost): Pipeline[] {
-  const roots = new Map<string, string | null>();
-  const units = targets.map((t) => {
-    const root = projectRoot(t.path, roots);
-    return { target: t, root, rel: posixRelative(root, t.path) };
-  });
+/** A file to lint as a pipeline, with the project root its includes (or `yamlFile`s) resolve from. */
+interface Unit {
+  target: Target;
+  root: string;
+}
+
+/**
+ * Pipelines grouped by their outermost project root, in order. Pipelines of one root share files (an
+ * include, a template, an anchor, a pod `yamlFile`), and those of nested roots may read the same ones
+ * (`/a` includes `b/ci.yml`, which `/a/b`'s pipeline reads too): rules judge shared text once, with
+ * every job that uses it (which templates are used, a translation fix), so such pipelines are linted
+ * together.
+ * Separate roots read separate files, since a host never reads outside its root. Targets come sorted by
+ * path, so a group is a run of consecutive targets and the groups, one after another, keep their order.
+ */
+function groupByRoot(targets: readonly Target[]): Unit[][] {
+  const known = new Map<string, string | null>();
+  const units = targets.map((t) => ({ target: t, root: t.root ?? projectRoot(t.path, known) }));
+  const roots = new Set(units.map((u) => u.root));
+  const outermost = (root: string) => {
+    let top = root;
+    for (let dir = root, parent = dirname(dir); parent !== dir; dir = parent, parent = dirname(dir)) if (roots.has(parent)) top = parent;
+    return top;
+  };
+  const groups = new Map<string, Unit[]>();
+  for (const u of units) {
+    const key = outermost(u.root);
+    const group = groups.get(key);
+    if (group) group.push(u);
+    else groups.set(key, [u]);
+  }
+  return [...groups.values()];
+}
+
+function loadPipelines(units: readonly Unit[], hostFor: (root: string) => FsHost): Pipeline[] {
   const parsed = new Map<string, Pipeline & { included: ReadonlySet<string> }>();
-  const parse = (u: (typeof units)[number]) => {
+  const parse = (u: Unit) => {
     let p = parsed.get(u.target.path);
-    if (!p) parsed.set(u.target.path, (p = parseGitlabPipeline(u.rel, hostFor(u.root))));
+    if (!p) parsed.set(u.target.path, (p = parseGitlabPipeline(posixRelative(u.root, u.target.path), hostFor(u.root))));
     return p;
   };
-  // Pipelines first: a fragment is linted on its own only when none of them includes it.
+  // Pipelines first: a fragment is linted on its own only when none of them includes it. One that
+  // does reads it below its own root, which is then the fragment's root or holds it: the same group.
   const includedAbs = new Set<string>();
   for (const u of units) {
     if (u.target.fragment) continue;
@@ -162,12 +222,8 @@ function loadPipelines(targets: Target[], hostFor: (root: string) => FsHost): Pi
 }
 
 /** Each Jenkinsfile is a pipeline of its own; files it reads (`yamlFile`) resolve from its project root. */
-function loadJenkinsfiles(targets: Target[], hostFor: (root: string) => FsHost): Pipeline[] {
-  const roots = new Map<string, string | null>();
-  return targets.map((t) => {
-    const root = projectRoot(t.path, roots);
-    return readJenkinsfile(posixRelative(root, t.path), hostFor(root));
-  });
+function loadJenkinsfiles(units: readonly Unit[], hostFor: (root: string) => FsHost): Pipeline[] {
+  return units.map((u) => readJenkinsfile(posixRelative(u.root, u.target.path), hostFor(u.root)));
 }
 
 /** A Jenkinsfile read through a host: missing is a usage error, not text a parse error (as for GitLab). */
@@ -227,7 +283,7 @@ export function lintFiles(
   return lintWithHost(pipelines, host, rules, executor, runnerConfigs, jenkinsfiles, fix);
 }
 
-/** Lints pipelines read through any host. */
+/** Lints pipelines read through any host, all in one group. */
 export function lintWithHost(
   rootRels: readonly string[],
   host: FileHost,
@@ -237,9 +293,9 @@ export function lintWithHost(
   jenkinsfiles: readonly string[] = [],
   fix?: FixSettings,
 ): Finding[] {
-  const pipelines = [...rootRels.map((r) => parseGitlabPipeline(r, host)), ...jenkinsfiles.map((r) => readJenkinsfile(r, host))];
-  const model: LintSet = { pipelines, runnerConfigs };
-  return runRules(model, rules, { executor, fix });
+  const run = startRun(rules, runnerConfigs, { executor, fix });
+  run.lint([...rootRels.map((r) => parseGitlabPipeline(r, host)), ...jenkinsfiles.map((r) => readJenkinsfile(r, host))]);
+  return run.finish();
 }
 
 export interface RunSettings {
@@ -251,50 +307,65 @@ export interface RunSettings {
   fix?: FixSettings;
 }
 
-export function runRules(model: LintSet, rules: readonly Rule[], settings: RunSettings): Finding[] {
-  const used = new Set<string>();
-  for (const p of model.pipelines) for (const id of p.usedTemplates) used.add(id);
-  const pipelineOf = new Map<Job, Pipeline>();
-  for (const p of model.pipelines) {
-    for (const j of [...p.jobs, ...p.templates.filter((t) => !used.has(templateId(t)))]) pipelineOf.set(j, p);
-  }
-  const jobs: Job[] = [...pipelineOf.keys()];
-  const runners: Runner[] = model.runnerConfigs.flatMap((c) => c.runners);
+/** One lint run: the rules judge the pipelines group by group, then conclude over the runner configs. */
+export interface LintRun {
+  /** Runs every rule over one group of pipelines; nothing of the group is kept but its findings. */
+  lint(pipelines: readonly Pipeline[]): void;
+  /** Runs the rules' `finish` and returns every finding, sorted. */
+  finish(): Finding[];
+}
+
+export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerConfig[], settings: RunSettings): LintRun {
+  const runners: Runner[] = runnerConfigs.flatMap((c) => c.runners);
   const mapping = runnerMapping(settings.config, runners);
-  // GitLab runners run GitLab pipelines only; a Jenkins job runs on an agent no runner config describes.
-  const runnersFor = (job: Job): readonly Runner[] => {
-    if (job.platform !== 'gitlab') return [];
-    const p = pipelineOf.get(job);
-    return mapping && p ? mapping(p) : runners;
-  };
-  const executorFor = (job: Job): Executor => {
-    const rs = runnersFor(job);
-    return rs.length > 0 && rs.every(isKubernetes) ? 'kubernetes' : settings.executor;
-  };
   const ruleSettings = settings.config?.rules ?? {};
+  const asked = settings.fix ? { fix: settings.fix } : {};
   const findings: Finding[] = [];
+  // A value written once (a template, an include, an anchor) is reported once, however many jobs use it.
   const seen = new Set<string>();
-  for (const rule of rules) {
+  // Findings are kept to the end of the run, and most repeat a message word for word: one copy each.
+  const messages = new Map<string, string>();
+  const once = (message: string) => {
+    const known = messages.get(message);
+    if (known !== undefined) return known;
+    messages.set(message, message);
+    return message;
+  };
+  const active = rules.flatMap((rule) => {
     const setting = ruleSettings[rule.slug];
-    if (setting === 'off') continue;
-    const ctx: RuleContext = {
-      model,
-      jobs,
-      runners,
-      runnersFor,
-      executorFor,
-      ...(settings.fix ? { fix: settings.fix } : {}),
-      report: ({ at, message, severity, fix }) => {
-        // A value written once (a template, an include, an anchor) is reported once, however many jobs use it.
-        const key = `${rule.slug}\0${spanKey(at)}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        findings.push({ rule: rule.slug, severity: setting ?? severity ?? rule.severity, message, span: at, ...(fix ? { fix } : {}) });
-      },
+    if (setting === 'off') return [];
+    const report = ({ at, message, severity, fix }: Report) => {
+      const key = `${rule.slug}\0${spanKey(at)}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      findings.push({ rule: rule.slug, severity: setting ?? severity ?? rule.severity, message: once(message), span: at, ...(fix ? { fix } : {}) });
     };
-    rule.check(ctx);
-  }
-  return findings.sort(compareFindings);
+    return [{ rule, state: rule.start?.(), report }];
+  });
+  return {
+    lint(pipelines) {
+      const used = new Set<string>();
+      for (const p of pipelines) for (const id of p.usedTemplates) used.add(id);
+      const pipelineOf = new Map<Job, Pipeline>();
+      for (const p of pipelines) {
+        for (const j of [...p.jobs, ...p.templates.filter((t) => !used.has(templateId(t)))]) pipelineOf.set(j, p);
+      }
+      const jobs: Job[] = [...pipelineOf.keys()];
+      // GitLab runners run GitLab pipelines only; a Jenkins job runs on an agent no runner config describes.
+      const runnersFor = (job: Job): readonly Runner[] => {
+        if (job.platform !== 'gitlab') return [];
+        const p = pipelineOf.get(job);
+        return mapping && p ? mapping(p) : runners;
+      };
+      const executorFor = (job: Job): Executor => (allKubernetes(runnersFor(job)) ? 'kubernetes' : settings.executor);
+      for (const { rule, state, report } of active) rule.check({ pipelines, jobs, runners, runnersFor, executorFor, report, ...asked }, state);
+      forgetGroupFacts();
+    },
+    finish() {
+      for (const { rule, state, report } of active) rule.finish?.({ runnerConfigs, runners, report, ...asked }, state);
+      return findings.sort(compareFindings);
+    },
+  };
 }
 
 /**
@@ -306,7 +377,7 @@ function runnerMapping(config: Config | undefined, runners: readonly Runner[]): 
   const rel = (abs: string) => posixRelative(config.baseDir, abs);
   const entries = Object.entries(config.runners);
   // Asked once per job by every cross-file rule: the globs are matched once per pipeline.
-  const byPipeline = new Map<Pipeline, Runner[]>();
+  const byPipeline = new WeakMap<Pipeline, Runner[]>();
   return (p) => {
     const known = byPipeline.get(p);
     if (known) return known;

@@ -70,18 +70,16 @@ export interface Report {
   fix?: Fix;
 }
 
-/** Everything linted together in one run. */
-export interface LintSet {
-  readonly pipelines: readonly Pipeline[];
-  readonly runnerConfigs: readonly RunnerConfig[];
-}
-
+/**
+ * What a rule sees of one group of pipelines. A lint run hands the rules its pipelines group by group
+ * (pipelines that can read the same files are in one group) and drops each group once judged, so no
+ * rule sees every pipeline at once: what depends on the whole lint set is gathered in the rule's state
+ * and reported by `finish`.
+ */
 export interface RuleContext {
-  readonly model: LintSet;
-  /**
-   * The jobs to judge, across every pipeline: each job, plus the hidden templates that no job in the
-   * lint set uses.
-   */
+  /** The group's pipelines. */
+  readonly pipelines: readonly Pipeline[];
+  /** The jobs to judge in the group: each job, plus the hidden templates that no job uses. */
   readonly jobs: readonly Job[];
   /** Every runner in the lint set, across its runner configs. */
   readonly runners: readonly Runner[];
@@ -89,6 +87,16 @@ export interface RuleContext {
   runnersFor(job: Job): readonly Runner[];
   /** How a job's services are reached: `kubernetes` when every runner for it is, else the default. */
   executorFor(job: Job): Executor;
+  report(r: Report): void;
+  /** Set by `cilint fix` when a build translation strategy was chosen. */
+  readonly fix?: FixSettings;
+}
+
+/** What a rule's `finish` sees, after the last group: the runner configs, read before any pipeline. */
+export interface FinishContext {
+  readonly runnerConfigs: readonly RunnerConfig[];
+  /** Every runner in the lint set, across its runner configs. */
+  readonly runners: readonly Runner[];
   report(r: Report): void;
   /** Set by `cilint fix` when a build translation strategy was chosen. */
   readonly fix?: FixSettings;
@@ -108,7 +116,12 @@ export interface RuleExample {
   readonly files?: Readonly<Record<string, string>>;
 }
 
-export interface Rule {
+/**
+ * A rule. Most only need `check`, which judges each group's jobs. A rule whose findings depend on the
+ * whole lint set (a runner, judged by every job that may run on it) gathers facts in a state of its
+ * own, made by `start` for each run, and reports them in `finish`.
+ */
+export interface Rule<S = unknown> {
   readonly slug: string;
   readonly severity: Severity;
   /** One sentence: what the rule finds (the doc comment says the rest). */
@@ -116,20 +129,29 @@ export interface Rule {
   readonly examples: readonly RuleExample[];
   /** Whether some findings of the rule carry a fix (shown by `cilint rules`). */
   readonly fixable?: Applicability;
-  check(ctx: RuleContext): void;
+  /** A fresh state for one lint run. */
+  start?(): S;
+  /** Judges one group of pipelines. */
+  check(ctx: RuleContext, state: S): void;
+  /** Runs once after the last group: judges the runner configs and reports what needs every group. */
+  finish?(ctx: FinishContext, state: S): void;
 }
 
-export function defineRule(rule: Rule): Rule {
+export function defineRule<S>(rule: Rule<S>): Rule<S> {
   return rule;
 }
 
-/** The check of a rule that reports what a parser noticed (`ModelIssue`s of one kind). */
-export function reportModelIssues(kind: ModelIssue['kind']): Rule['check'] {
-  return ({ model, report }) => {
-    for (const unit of [...model.pipelines, ...model.runnerConfigs]) {
+/** The `check` and `finish` of a rule that reports what the parsers noticed (`ModelIssue`s of one kind). */
+export function reportModelIssues(kind: ModelIssue['kind']): Pick<Rule, 'check' | 'finish'> {
+  const reportAll = (units: readonly { readonly issues: readonly ModelIssue[] }[], report: (r: Report) => void) => {
+    for (const unit of units) {
       for (const issue of unit.issues) {
         if (issue.kind === kind) report({ at: issue.span, message: issue.message });
       }
     }
+  };
+  return {
+    check: ({ pipelines, report }) => reportAll(pipelines, report),
+    finish: ({ runnerConfigs, report }) => reportAll(runnerConfigs, report),
   };
 }

@@ -1,5 +1,5 @@
 import { dindServices } from '../docker/job.js';
-import type { Fix, FixSettings, RuleContext, Strategy } from '../engine/rule.js';
+import type { Edit, Fix, FixSettings, RuleContext, Strategy } from '../engine/rule.js';
 import type { Job } from '../model/pipeline.js';
 import type { Runner } from '../model/runner.js';
 import { translateBuildah } from './buildah.js';
@@ -42,14 +42,27 @@ export function translateJob(job: Job, settings: FixSettings): TranslateOutcome 
 }
 
 /**
- * The fix that translates every GitLab job using one dind service (as written: a template's service
- * is one finding for all the jobs that extend it). Jobs whose commands need a daemon are left out
- * and listed in `skipped`; undefined when nothing is left to say.
+ * The translation of every GitLab job using one dind service (as written: a template's service is one
+ * finding for all the jobs that extend it), as far as the jobs themselves tell: their edits, and the
+ * jobs whose commands need a daemon, left out. `translationFix` completes it once every group of the
+ * lint set is judged, since a runner's edits may depend on jobs of other groups.
  */
-export function translationFix(jobs: readonly Job[], ctx: RuleContext): Fix | undefined {
+export interface JobTranslation {
+  readonly settings: FixSettings;
+  readonly edits: readonly Edit[];
+  readonly notes: readonly string[];
+  readonly skipped: readonly string[];
+  /** How many jobs were translated, and their names as a list for a sentence. */
+  readonly done: number;
+  readonly names: string;
+  /** The runners that may run the translated jobs, each with how many of those jobs. */
+  readonly runners: ReadonlyMap<Runner, number>;
+}
+
+/** The job part of the translation; undefined when no strategy was asked for. */
+export function translateJobs(jobs: readonly Job[], ctx: RuleContext): JobTranslation | undefined {
   const settings = ctx.fix;
   if (!settings) return undefined;
-  const { strategy } = settings;
   const skipped: string[] = [];
   const notes: string[] = [];
   const changes: JobChange[] = [];
@@ -65,35 +78,48 @@ export function translationFix(jobs: readonly Job[], ctx: RuleContext): Fix | un
   const placed = jobEdits(changes, ctx.jobs);
   for (const [job, why] of placed.failed) skipped.push(`job \`${job.name}\` was not translated: ${why}`);
   const done = changes.map((c) => c.job).filter((j) => !placed.failed.has(j));
-  const edits = [...placed.edits];
-  const names = done.map((j) => `\`${j.name}\``).join(', ');
-  if (done.length > 0) {
-    const runners = [...new Set(done.flatMap((j) => [...ctx.runnersFor(j)]))];
-    notes.push(...strategyNotes(strategy, settings, done, names, runners, edits, ctx));
+  const runners = new Map<Runner, number>();
+  for (const j of new Set(done)) for (const r of ctx.runnersFor(j)) runners.set(r, (runners.get(r) ?? 0) + 1);
+  return { settings, edits: placed.edits, notes, skipped, done: done.length, names: done.map((j) => `\`${j.name}\``).join(', '), runners };
+}
+
+/**
+ * The fix: the job edits, then the runner edits and notes of the strategy. `dindJobsOn` tells how many
+ * jobs with a dind service, across the lint set, a runner may run. Undefined when nothing is left to say.
+ */
+export function translationFix(t: JobTranslation, dindJobsOn: (r: Runner) => number): Fix | undefined {
+  const { settings, names } = t;
+  const { strategy } = settings;
+  const edits = [...t.edits];
+  const notes = [...t.notes];
+  if (t.done > 0) {
+    const stillPrivileged = (r: Runner) => dindJobsOn(r) > (t.runners.get(r) ?? 0);
+    notes.push(...strategyNotes(strategy, settings, t.done, names, [...t.runners.keys()], edits, stillPrivileged));
   }
-  if (edits.length === 0 && skipped.length === 0) return undefined;
+  if (edits.length === 0 && t.skipped.length === 0) return undefined;
   return {
-    title: done.length > 0 ? `translate ${names} to ${strategy}` : `translate to ${strategy}`,
+    title: t.done > 0 ? `translate ${names} to ${strategy}` : `translate to ${strategy}`,
     applicability: 'unsafe',
     strategy,
     edits,
     notes: [...new Set(notes)],
-    skipped,
+    skipped: [...t.skipped],
   };
 }
 
 function strategyNotes(
   strategy: Strategy,
   settings: FixSettings,
-  done: readonly Job[],
-  /** The jobs translated, as a list for a sentence. */
+  /** How many jobs were translated, and their names as a list for a sentence. */
+  done: number,
   names: string,
   runners: readonly Runner[],
-  edits: Fix['edits'][number][],
-  ctx: RuleContext,
+  edits: Edit[],
+  /** Whether a job left untranslated still needs a runner's privilege. */
+  stillPrivileged: (r: Runner) => boolean,
 ): string[] {
   // The verb's ending: `app builds`, `app, web build`.
-  const s = done.length === 1 ? 's' : '';
+  const s = done === 1 ? 's' : '';
   switch (strategy) {
     case 'buildah':
       return [`${names} build${s} with buildah (${builderImage(settings, 'buildah')}, vfs storage) and need${s} no privileged runner`];
@@ -113,9 +139,6 @@ function strategyNotes(
       return [`BuildKit rootless needs seccomp and AppArmor unconfined on the job container${where.length > 0 ? `: ${where.join('; ')}` : ''}`];
     }
     case 'socket': {
-      const translated = new Set(done);
-      const stillPrivileged = (r: Runner) =>
-        ctx.jobs.some((j) => !translated.has(j) && dindServices(j).length > 0 && ctx.runnersFor(j).includes(r));
       const r = socketRunnerEdits(runners, stillPrivileged);
       edits.push(...r.edits);
       const where =

@@ -10,7 +10,7 @@ import {
   replaceEntryValue,
   type YamlValue,
 } from '../edit/yaml.js';
-import { memoByObject } from '../docker/memo.js';
+import { memoForGroup } from '../docker/memo.js';
 import type { Container, Job, ScriptStep } from '../model/pipeline.js';
 import type { SourceFile } from '../model/source.js';
 import { spanKey, type Span } from '../model/span.js';
@@ -52,20 +52,13 @@ interface RawIndex {
   owners: Map<string, Located<TEntry>>;
 }
 
-const indexes = new WeakMap<SourceFile, RawIndex | null>();
-
 function within(inner: Span, outer: Span): boolean {
   return inner.file.path === outer.file.path && inner.start >= outer.start && inner.end <= outer.end;
 }
 
-function rawIndex(file: SourceFile): RawIndex | undefined {
-  const known = indexes.get(file);
-  if (known !== undefined) return known ?? undefined;
+const rawIndex = memoForGroup((file: SourceFile): RawIndex | undefined => {
   const root = configRoot(file);
-  if (!root) {
-    indexes.set(file, null);
-    return undefined;
-  }
+  if (!root) return undefined;
   const index: RawIndex = { root, entries: new Map(), items: new Map(), owners: new Map() };
   const seen = new Set<Tree>();
   const visit = (t: Tree): void => {
@@ -87,9 +80,8 @@ function rawIndex(file: SourceFile): RawIndex | undefined {
     }
   };
   visit(root);
-  indexes.set(file, index);
   return index;
-}
+});
 
 function locateEntry(span: Span): Located<TEntry> | undefined {
   return rawIndex(span.file)?.entries.get(spanKey(span));
@@ -244,8 +236,8 @@ interface Users {
   configs: Map<string, Job[]>;
 }
 
-/** Built once per list of jobs: every fix of a lint run asks about the same jobs. */
-const usersIndex = memoByObject((jobs: readonly Job[]): Users => {
+/** Built once per list of jobs: every fix of a group of pipelines asks about the same jobs. */
+const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
   const index: Users = { entries: new Map(), variables: new Map(), configs: new Map() };
   const add = (map: Map<string, Job[]>, key: string, job: Job) => {
     const list = map.get(key);

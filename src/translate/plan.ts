@@ -2,7 +2,7 @@ import { parse } from 'unbash';
 import type { AndOr, PipelineNode, Statement } from 'unbash';
 import { flagValue, type CliOption, type DockerInvocation } from '../docker/docker-cli.js';
 import { dockerInvocations, parsedScript, scriptSpan } from '../docker/job.js';
-import { memoByObject } from '../docker/memo.js';
+import { memoForGroup } from '../docker/memo.js';
 import { commandBasename, type ShellCommand, type ShellWord } from '../docker/shell.js';
 import type { Job, ScriptStep } from '../model/pipeline.js';
 import { positionAt } from '../model/source.js';
@@ -113,7 +113,7 @@ const BUILDAH_ONLY = new Set([
 ]);
 
 /** The job's plan; read once per job (a plan is never changed once read). */
-export const readJobPlan = memoByObject((job: Job): JobPlan => {
+export const readJobPlan = memoForGroup((job: Job): JobPlan => {
   const byStep = new Map<ScriptStep, DockerInvocation[]>();
   for (const { step, invocation } of dockerInvocations(job)) byStep.set(step, [...(byStep.get(step) ?? []), invocation]);
   const steps = job.scripts.map((step) => readStep(step, byStep.get(step) ?? []));
@@ -329,7 +329,7 @@ function stdinRedirect(text: string, cmd: ShellCommand): string | undefined {
  * The top-level statements of a step, with their `&&`/`||` chains. `parsedScript` keeps only the
  * simple commands, so the step is parsed here again, once (steps shared by several jobs too).
  */
-const topLevelStatements = memoByObject((step: ScriptStep): StatementInfo[] => {
+const topLevelStatements = memoForGroup((step: ScriptStep): StatementInfo[] => {
   let script;
   try {
     script = parse(step.text);
