@@ -382,6 +382,20 @@ export function parseRunOptions(words: readonly ShellWord[]): CliOption[] {
   return parseOptions(words, RUN, true, true).options;
 }
 
+/** Any program name `findDockerInvocations` knows, as a substring. */
+const PROGRAM_NAME = new RegExp([...new Set(PROGRAMS.values())].join('|'));
+
+/**
+ * Whether a shell text may run a program `findDockerInvocations` knows, without parsing it: most
+ * steps never name one, and parsing every step of every job is a fair share of a lint. A name may be
+ * written with quotes, backslashes or line continuations inside it (`do"ck"er`, `d\ocker`), so those
+ * are dropped before looking; an ANSI-C string (`$'\x64ocker'`) can spell anything, so it is parsed.
+ */
+export function mayInvokeDocker(text: string): boolean {
+  if (PROGRAM_NAME.test(text) || text.includes("$'")) return true;
+  return /["'\\]/.test(text) && PROGRAM_NAME.test(text.replace(/\\\r?\n|["'\\]/g, ''));
+}
+
 export function findDockerInvocations(script: ParsedScript): DockerInvocation[] {
   return script.commands.flatMap((command) => parseDockerInvocation(command) ?? []);
 }

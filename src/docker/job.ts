@@ -1,7 +1,7 @@
 import type { Container, Job, Mount, ScriptStep, Variable } from '../model/pipeline.js';
 import type { Span } from '../model/span.js';
 import { parseDockerHost, type DockerHost } from './docker-host.js';
-import { findDockerInvocations, type DockerInvocation } from './docker-cli.js';
+import { findDockerInvocations, mayInvokeDocker, type DockerInvocation } from './docker-cli.js';
 import { serviceHostnames, type Executor } from './hostnames.js';
 import { isDindImage, parseImageRef, type ImageRef } from './image.js';
 import { parseShell, type ParsedScript } from './shell.js';
@@ -96,7 +96,7 @@ export interface LocatedInvocation {
 
 export const dockerInvocations = memoForGroup((job: Job): LocatedInvocation[] => {
   return job.scripts.flatMap((step) =>
-    findDockerInvocations(parsedScript(step)).map((invocation) => ({ step, invocation })),
+    mayInvokeDocker(step.text) ? findDockerInvocations(parsedScript(step)).map((invocation) => ({ step, invocation })) : [],
   );
 });
 
