@@ -7,20 +7,39 @@ import { normalizeRelPath, posixRelative, type FileHost, type ReadError } from '
 /** Larger files are refused rather than read: no CI configuration is this big. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Real paths of folders, each found from its parent's with one lstat: realpath(3) looks at every
+ * component of every path it is given, and a lint asks for the same folders many times.
+ */
+export class RealFolders {
+  private readonly known = new Map<string, string>();
+
+  get(dir: string): string {
+    let real = this.known.get(dir);
+    if (real !== undefined) return real;
+    const parent = dirname(dir);
+    real = parent === dir || lstatSync(dir).isSymbolicLink() ? realpathSync.native(dir) : join(this.get(parent), basename(dir));
+    this.known.set(dir, real);
+    return real;
+  }
+}
+
 /** Reading files below one repository root, never outside it (symlinks included). */
 export class FsHost implements FileHost {
   private readonly cache = new Map<string, SourceFile | ReadError>();
   private allFiles: string[] | undefined;
   private readonly realRoot: string;
-  private readonly realFolders = new Map<string, string>();
 
-  /** `overrides`: absolute path → text that replaces the file's content (standard input). */
+  /**
+   * `overrides`: absolute path → text that replaces the file's content (standard input); `realFolders`:
+   * shared by the hosts of one run.
+   */
   constructor(
     readonly root: string,
     private readonly overrides: ReadonlyMap<string, string> = new Map(),
+    private readonly realFolders = new RealFolders(),
   ) {
-    this.realRoot = realpathSync.native(root);
-    this.realFolders.set(root, this.realRoot);
+    this.realRoot = realFolders.get(root);
   }
 
   read(relPath: string): SourceFile | ReadError {
@@ -40,13 +59,13 @@ export class FsHost implements FileHost {
     let real: string;
     let st: Stats;
     try {
-      // A folder's real path is asked once; a file costs one lstat unless it is a symlink itself.
+      // A file costs one lstat unless it is a symlink itself; its folder's real path is known.
       st = lstatSync(abs);
       if (st.isSymbolicLink()) {
         real = realpathSync.native(abs);
         st = statSync(real);
       } else {
-        real = join(this.realFolder(dirname(abs)), basename(abs));
+        real = join(this.realFolders.get(dirname(abs)), basename(abs));
       }
     } catch (e) {
       return { error: describeFsError(e), reason: 'unreadable' };
@@ -63,12 +82,6 @@ export class FsHost implements FileHost {
     } catch (e) {
       return { error: describeFsError(e), reason: 'unreadable' };
     }
-  }
-
-  private realFolder(dir: string): string {
-    let real = this.realFolders.get(dir);
-    if (real === undefined) this.realFolders.set(dir, (real = realpathSync.native(dir)));
-    return real;
   }
 
   absolute(relPath: string): string {

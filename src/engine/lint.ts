@@ -17,7 +17,7 @@ import { parseHelmValues, parseRunnerToml } from '../parsers/runner/index.js';
 import type { Config } from './config.js';
 import { classify, discover, isJenkinsfileName, projectRoot, runnerFormat, UsageError, type FileKind, type Target } from './discover.js';
 import { allDirectives, applySuppressions, mayHoldDirectives, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
-import { decodeText, describeFsError, FsHost } from './fs-host.js';
+import { decodeText, describeFsError, FsHost, RealFolders } from './fs-host.js';
 import { MEMORY_ROOT, MemoryHost } from './memory-host.js';
 import type { Finding, FixSettings, Report, Rule } from './rule.js';
 
@@ -160,10 +160,11 @@ function globFrom(base: string, pattern: string): string[] {
  */
 function hostsByRoot(overrides: ReadonlyMap<string, string>): { get: (root: string) => FsHost; drop: (root: string) => void } {
   const hosts = new Map<string, FsHost>();
+  const realFolders = new RealFolders();
   return {
     get: (root) => {
       let h = hosts.get(root);
-      if (!h) hosts.set(root, (h = new FsHost(root, overrides)));
+      if (!h) hosts.set(root, (h = new FsHost(root, overrides, realFolders)));
       return h;
     },
     drop: (root) => hosts.delete(root),

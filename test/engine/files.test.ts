@@ -1,7 +1,7 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discover, projectRoot } from '../../src/engine/discover.js';
-import { decodeText, FsHost, readText } from '../../src/engine/fs-host.js';
+import { decodeText, FsHost, readText, RealFolders } from '../../src/engine/fs-host.js';
 import { repo } from '../cli/helpers.js';
 
 describe('readText', () => {
@@ -52,6 +52,25 @@ describe('FsHost', () => {
     expect(host.read('loop.yml')).toEqual({ error: 'too many levels of symbolic links', reason: 'unreadable' });
     expect(host.read('real')).toEqual({ error: 'it is a directory', reason: 'unreadable' });
     expect(host.read('inside')).toEqual({ error: 'it is a directory', reason: 'unreadable' });
+  });
+
+  it('knows a folder\'s real path from its parent\'s, symlinked folders and roots included', () => {
+    const dir = repo({ 'a/b/c/f.yml': '', 'x/y/g.yml': '' });
+    symlinkSync('../x', join(dir, 'a/link'));
+    symlinkSync('a/link', join(dir, 'chain'));
+    const folders = new RealFolders();
+    const real = realpathSync.native(dir);
+    for (const [asked, expected] of [
+      ['a/b/c', 'a/b/c'],
+      ['a/link/y', 'x/y'],
+      ['chain/y', 'x/y'],
+      ['a/link', 'x'],
+    ]) {
+      expect(folders.get(join(dir, asked))).toBe(join(real, expected));
+      expect(folders.get(join(dir, asked))).toBe(realpathSync.native(join(dir, asked)));
+    }
+    expect(folders.get('/')).toBe('/');
+    expect(() => folders.get(join(dir, 'missing/deeper'))).toThrow(/ENOENT/);
   });
 
   it('reads through a root that is itself reached by a symlink', () => {
