@@ -101,8 +101,14 @@ export function toPlain(t: Tree, budget = { nodes: 5_000_000 }): unknown {
       return { '!reference': t.path.map((p) => p.text) };
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const e of t.entries) out[e.key] = toPlain(e.value, budget);
+      for (const e of t.entries) setOwn(out, e.key, toPlain(e.value, budget));
       return out;
     }
   }
+}
+
+/** Adds a key written in a configuration to plain data: assigning `__proto__` would set the prototype instead. */
+export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }

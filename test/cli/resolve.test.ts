@@ -69,3 +69,23 @@ lint:
     expect(r.stderr).toBe('cilint: nope.yml: no such file\n');
   });
 });
+
+describe('keys named __proto__', () => {
+  const text = '__proto__:\n  script: echo proto\nbuild:\n  script: echo\n  __proto__: 1\n';
+
+  it('are kept by resolve, as job and as key', () => {
+    const r = run(['resolve', '.gitlab-ci.yml'], repo({ '.gitlab-ci.yml': text }));
+    expect(r.code).toBe(1);
+    const resolved = parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(resolved)).toEqual(['__proto__', 'build']);
+    expect(Object.getPrototypeOf(resolved)).toBe(Object.prototype);
+    expect(Object.keys(resolved.build as object)).toEqual(['script', '__proto__']);
+  });
+
+  it('are checked by the schema like any other key', () => {
+    const r = run(['lint', '--format', 'json', '--no-config'], repo({ '.gitlab-ci.yml': text }));
+    const findings = (JSON.parse(r.stdout) as { findings: { rule: string; line: number; message: string }[] }).findings;
+    expect(findings.map((f) => `${f.rule}:${f.line}`)).toEqual(['schema:5']);
+    expect(findings[0].message).toContain('`__proto__`');
+  });
+});

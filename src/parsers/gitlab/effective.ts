@@ -1,5 +1,5 @@
 import type { Pipeline } from '../../model/pipeline.js';
-import { getEntry, toPlain, type Tree } from '../../model/tree.js';
+import { getEntry, setOwn, toPlain, type Tree } from '../../model/tree.js';
 
 const SHOWN_GLOBALS = ['stages', 'variables', 'workflow'] as const;
 const SCRIPT_KEYS = new Set(['before_script', 'script', 'after_script']);
@@ -20,9 +20,9 @@ export function effectiveConfig(p: Pipeline): Record<string, unknown> {
   for (const job of p.jobs) {
     const plain: Record<string, unknown> = {};
     for (const e of job.config?.entries ?? []) {
-      plain[e.key] = SCRIPT_KEYS.has(e.key) ? flattenScript(e.value, budget) : toPlain(e.value, budget);
+      setOwn(plain, e.key, SCRIPT_KEYS.has(e.key) ? flattenScript(e.value, budget) : toPlain(e.value, budget));
     }
-    out[job.name] = plain;
+    setOwn(out, job.name, plain);
   }
   return out;
 }
