@@ -1,4 +1,4 @@
-import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { discover, projectRoot } from '../../src/engine/discover.js';
 import { decodeText, FsHost, readText, RealFolders } from '../../src/engine/fs-host.js';
@@ -89,9 +89,8 @@ describe('projectRoot', () => {
       'a/b/deep/er/y.yml': '',
       'a/b/z.yml': '',
       'c/d/w.yml': '',
+      'c/d/e/v.yml': '',
     });
-    mkdirSync(join(dir, 'c/d/e'));
-    writeFileSync(join(dir, 'c/d/e/v.yml'), '');
     const files = ['a/ci/x.yml', 'a/b/deep/er/y.yml', 'a/b/z.yml', 'a/.gitlab-ci.yml', 'c/d/w.yml', 'c/d/e/v.yml', 'a/b/deep/er/y.yml'].map((f) => join(dir, f));
     const known = new Map<string, string | null>();
     const cached = files.map((f) => projectRoot(f, known));
