@@ -55,7 +55,23 @@ export interface FixResult<R extends { findings: Finding[] } = LintResult> {
  * re-lint, until nothing changes or MAX_PASSES. Works in memory; `writeChanges` puts it on disk.
  */
 export function fixPaths(lint: LintOptions, opts: FixOptions): FixResult {
-  return fixLoop((overrides) => lintPaths({ ...lint, overrides }), opts, lint.overrides);
+  // A fixed file is checked the way it was linted: `--kind jenkins` makes any file a Jenkinsfile.
+  const syntaxes = new Map<string, Syntax>();
+  const lintWith = (overrides: ReadonlyMap<string, string>) => {
+    const result = lintPaths({ ...lint, overrides });
+    for (const t of result.targets) syntaxes.set(t.path, t.kind === 'jenkins' ? 'groovy' : t.kind === 'runner' && t.format === 'toml' ? 'toml' : 'yaml');
+    return result;
+  };
+  return fixLoop(lintWith, opts, lint.overrides, (path) => syntaxes.get(path));
+}
+
+/** The language a fixed file must still parse in. */
+export type Syntax = 'yaml' | 'toml' | 'groovy';
+
+/** A file's language by its name: what a file the lint was not given (an include, a `yamlFile`) is. */
+function syntaxByName(path: string): Syntax {
+  if (/\.toml$/i.test(path)) return 'toml';
+  return isJenkinsfileName(basename(path)) || /\.groovy$/i.test(path) ? 'groovy' : 'yaml';
 }
 
 /** The loop itself, over any way of linting with texts replaced (tests and rule examples lint in memory). */
@@ -63,6 +79,7 @@ export function fixLoop<R extends { findings: Finding[] }>(
   lintWith: (overrides: ReadonlyMap<string, string>) => R,
   opts: FixOptions,
   initial: ReadonlyMap<string, string> = new Map(),
+  syntaxOf: (path: string) => Syntax | undefined = () => undefined,
 ): FixResult<R> {
   const texts = new Map<string, string>(initial);
   const originals = new Map<string, SourceFile>();
@@ -97,7 +114,9 @@ export function fixLoop<R extends { findings: Finding[] }>(
     // A file whose fixed text would not parse is left as it was, with every fix touching it.
     for (;;) {
       const next = textsAfter(accepted);
-      const broken = [...next].filter(([file, text]) => parseProblem(file, text) !== undefined).map(([file]) => file);
+      const broken = [...next]
+        .filter(([file, text]) => parseProblem(file, text, syntaxOf(file.path) ?? syntaxByName(file.path)) !== undefined)
+        .map(([file]) => file);
       if (broken.length === 0) {
         for (const [file, text] of next) {
           if (!originals.has(file.path)) originals.set(file.path, file);
@@ -190,11 +209,11 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
   return out;
 }
 
-/** Why a fixed text would not parse as its kind of file, or undefined when it does. */
-function parseProblem(file: SourceFile, text: string): string | undefined {
+/** Why a fixed text would not parse in its language, or undefined when it does. */
+function parseProblem(file: SourceFile, text: string, syntax: Syntax): string | undefined {
   const probe = makeSourceFile(file.path, file.relPath, text);
-  if (/\.toml$/i.test(file.path)) return loadToml(probe, text).error?.message;
-  if (isJenkinsfileName(basename(file.path)) || /\.groovy$/i.test(file.path)) {
+  if (syntax === 'toml') return loadToml(probe, text).error?.message;
+  if (syntax === 'groovy') {
     // Groovy recovers from errors, so a file may be fixed despite one; the fix must add none.
     const before = parseGroovyText(file.text).errors.length;
     const after = parseGroovyText(text).errors;

@@ -75,3 +75,22 @@ describe('cilint fix', () => {
     expect(r.stderr).toContain('0 fixes applied');
   });
 });
+
+describe('cilint fix checks a fixed file in the language it was linted as', () => {
+  it('a Jenkinsfile under another name, with --kind jenkins (not valid YAML)', () => {
+    const text = "pipeline {\n\tagent any\n  environment { URL = \"http://x: y\" }\n  stages {\n    stage('b') { steps { sh 'docker login -u me -p \"$PASS\" r.example.com' } }\n  }\n}\n";
+    const dir = repo({ 'ci.pipeline': text });
+    const r = run(['fix', '--kind', 'jenkins', 'ci.pipeline', '--no-config'], dir);
+    expect(r.stderr).not.toContain('did not parse');
+    expect(readFileSync(join(dir, 'ci.pipeline'), 'utf8')).toContain('| docker login -u me --password-stdin r.example.com');
+    expect(r.code).toBe(0);
+  });
+
+  it('a runner config under another name, with --kind runner (not valid YAML)', () => {
+    const text = '[[runners]]\n  name = "r"\n  executor = "docker"\n  [runners.docker]\n    image = "alpine:3.20"\n    privileged = true\n';
+    const dir = repo({ 'runner.conf': text });
+    const r = run(['fix', '--kind', 'runner', 'runner.conf', '--unsafe-fixes', '--no-config'], dir);
+    expect(r.stderr).not.toContain('did not parse');
+    expect(readFileSync(join(dir, 'runner.conf'), 'utf8')).toBe(text.replace('privileged = true', 'privileged = false'));
+  });
+});
