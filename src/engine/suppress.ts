@@ -88,10 +88,23 @@ export function applySuppressions(findings: readonly Finding[]): SuppressionResu
 
 /** Collects every directive in the files the run read, including those no finding reached. */
 export function allDirectives(files: Iterable<SourceFile>, seen: readonly Directive[]): Directive[] {
-  const known = new Set(seen.map((d) => d.span.file));
-  const out = [...seen];
-  for (const f of files) if (!known.has(f)) out.push(...parseDirectives(f));
-  return out;
+  // One directive per place: a file included by several pipelines (or read through nested project
+  // roots, as two SourceFiles) is listed once, and its directive is used if any reading used it.
+  const byPlace = new Map<string, Directive>();
+  const add = (d: Directive) => {
+    const key = `${d.span.file.path}\0${d.span.start}`;
+    const known = byPlace.get(key);
+    if (!known) byPlace.set(key, { ...d });
+    else known.used ||= d.used;
+  };
+  seen.forEach(add);
+  const parsed = new Set(seen.map((d) => d.span.file.path));
+  for (const f of files) {
+    if (parsed.has(f.path)) continue;
+    parsed.add(f.path);
+    parseDirectives(f).forEach(add);
+  }
+  return [...byPlace.values()];
 }
 
 /** `--report-unused-disables`: a directive that silenced nothing, or names a rule that does not exist. */

@@ -126,6 +126,30 @@ build:
     expect(JSON.parse(run(['--format', 'json'], dir).stdout).findings).toEqual([]);
   });
 
+  it('reports an unused directive once, however many pipelines read its file', () => {
+    const common = '# cilint-disable-next-line privileged-dind\n.t:\n  script: echo\n';
+    const dir = repo({
+      '.gitlab-ci.yml': 'include: common.yml\na:\n  script: echo\n',
+      'other.gitlab-ci.yml': 'include: common.yml\nb:\n  script: echo\n',
+      'common.yml': common,
+    });
+    const out = JSON.parse(run(['--format', 'json', '--report-unused-disables'], dir).stdout).findings;
+    expect(out.map((f: { rule: string; file: string; line: number }) => `${f.file}:${f.line} ${f.rule}`)).toEqual(['common.yml:1 unused-disable']);
+  });
+
+  it('counts a directive as used when any pipeline reading its file needed it (nested project roots)', () => {
+    // The outer project includes sub/common.yml; the nested project (sub/ has its own pipeline) reads it too.
+    const common = '.t:\n  # cilint-disable-next-line unpinned-docker-image\n  image: docker:latest\n  script: docker info\n';
+    const dir = repo({
+      '.gitlab-ci.yml': 'include: sub/common.yml\na:\n  extends: .t\n',
+      'sub/.gitlab-ci.yml': 'include: common.yml\nb:\n  extends: .t\n',
+      'sub/common.yml': common,
+    });
+    const r = run(['--format', 'json', '--report-unused-disables'], dir);
+    expect(JSON.parse(r.stdout).findings).toEqual([]);
+    expect(suppressedOf(r.stdout).map((s) => s.rule)).toContain('unpinned-docker-image');
+  });
+
   it('works in runner configs too', () => {
     const dir = repo({ 'config.toml': '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    # cilint-disable-next-line privileged-runner -- dedicated dind host\n    privileged = true\n' });
     const r = run(['--format', 'json'], dir);
