@@ -129,7 +129,11 @@ spec:
         continue;
       }
       const dind = dindServices(job);
-      if (ctx.fix && dind.length > 0) for (const r of ctx.runnersFor(job)) run.dindJobsOn.set(r, (run.dindJobsOn.get(r) ?? 0) + 1);
+      if (ctx.fix && dind.length > 0) {
+        // Counted by runner list (one per pipeline at most), spread over its runners at the end.
+        const list = ctx.runnersFor(job);
+        run.dindJobsOn.set(list, (run.dindJobsOn.get(list) ?? 0) + 1);
+      }
       for (const svc of dind) {
         const key = spanKey(svc.container.span);
         const group = groups.get(key);
@@ -148,8 +152,10 @@ spec:
     }
   },
   finish({ report }, { services, dindJobsOn }) {
+    const perRunner = new Map<Runner, number>();
+    for (const [list, count] of dindJobsOn) for (const r of list) perRunner.set(r, (perRunner.get(r) ?? 0) + count);
     for (const { at, message, translation } of services) {
-      report({ at, message, fix: translation && translationFix(translation, (r) => dindJobsOn.get(r) ?? 0) });
+      report({ at, message, fix: translation && translationFix(translation, (r) => perRunner.get(r) ?? 0) });
     }
   },
 });
@@ -160,6 +166,6 @@ spec:
  */
 interface DindRun {
   services: { at: Span; message: string; translation: JobTranslation | undefined }[];
-  /** By runner: how many judged jobs with a dind service it may run (counted when a fix is asked for). */
-  dindJobsOn: Map<Runner, number>;
+  /** By runner list: how many judged jobs with a dind service it may run (counted when a fix is asked for). */
+  dindJobsOn: Map<readonly Runner[], number>;
 }
