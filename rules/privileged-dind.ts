@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { dindServices, type DindService } from '../src/docker/job.js';
 import { isDindImage, parseImageRef } from '../src/docker/image.js';
+import { countPerRunner } from '../src/docker/runner.js';
 import type { Job } from '../src/model/pipeline.js';
 import type { Runner } from '../src/model/runner.js';
 import { spanKey, type Span } from '../src/model/span.js';
@@ -130,7 +131,7 @@ spec:
       }
       const dind = dindServices(job);
       if (ctx.fix && dind.length > 0) {
-        // Counted by runner list (one per pipeline at most), spread over its runners at the end.
+        // Counted by runner list (one per pipeline at most), spread over its runners in finish.
         const list = ctx.runnersFor(job);
         run.dindJobsOn.set(list, (run.dindJobsOn.get(list) ?? 0) + 1);
       }
@@ -152,8 +153,7 @@ spec:
     }
   },
   finish({ report }, { services, dindJobsOn }) {
-    const perRunner = new Map<Runner, number>();
-    for (const [list, count] of dindJobsOn) for (const r of list) perRunner.set(r, (perRunner.get(r) ?? 0) + count);
+    const perRunner = countPerRunner(dindJobsOn);
     for (const { at, message, translation } of services) {
       report({ at, message, fix: translation && translationFix(translation, (r) => perRunner.get(r) ?? 0) });
     }

@@ -81,6 +81,16 @@ export const firstSocketBinding = memoByObject((rs: readonly Runner[]): { r: Run
   return undefined;
 });
 
+/**
+ * Counts by runner from counts by runner list (jobs counted under the list that may run them): the
+ * lists are few, so jobs are not walked once per runner. Runners come in the order they are first met.
+ */
+export function countPerRunner(byList: ReadonlyMap<readonly Runner[], number>): Map<Runner, number> {
+  const out = new Map<Runner, number>();
+  for (const [list, count] of byList) for (const r of list) out.set(r, (out.get(r) ?? 0) + count);
+  return out;
+}
+
 /** The runners of the list that start dind services (Docker or Kubernetes) without sharing /certs/client. */
 export const runnersWithoutCerts = memoByObject((rs: readonly Runner[]): readonly Runner[] =>
   rs.filter((r) => (isDockerExecutor(r) || isKubernetes(r)) && !sharesCertsVolume(r)),

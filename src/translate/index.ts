@@ -1,4 +1,5 @@
 import { dindServices } from '../docker/job.js';
+import { countPerRunner } from '../docker/runner.js';
 import type { Edit, Fix, FixSettings, RuleContext, Strategy } from '../engine/rule.js';
 import type { Job } from '../model/pipeline.js';
 import type { Runner } from '../model/runner.js';
@@ -78,8 +79,12 @@ export function translateJobs(jobs: readonly Job[], ctx: RuleContext): JobTransl
   const placed = jobEdits(changes, ctx.jobs);
   for (const [job, why] of placed.failed) skipped.push(`job \`${job.name}\` was not translated: ${why}`);
   const done = changes.map((c) => c.job).filter((j) => !placed.failed.has(j));
-  const runners = new Map<Runner, number>();
-  for (const j of new Set(done)) for (const r of ctx.runnersFor(j)) runners.set(r, (runners.get(r) ?? 0) + 1);
+  const byList = new Map<readonly Runner[], number>();
+  for (const j of new Set(done)) {
+    const list = ctx.runnersFor(j);
+    byList.set(list, (byList.get(list) ?? 0) + 1);
+  }
+  const runners = countPerRunner(byList);
   return { settings, edits: placed.edits, notes, skipped, done: done.length, names: done.map((j) => `\`${j.name}\``).join(', '), runners };
 }
 
