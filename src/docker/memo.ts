@@ -23,14 +23,9 @@ const groupCaches: (() => void)[] = [];
  * until a full GC: the peak memory of a big run.
  */
 export function memoForGroup<K extends object, V>(compute: (key: K) => V): (key: K) => V {
-  let cache = new WeakMap<K, V>();
-  groupCaches.push(() => (cache = new WeakMap()));
-  return (key) => {
-    if (cache.has(key)) return cache.get(key) as V;
-    const value = compute(key);
-    cache.set(key, value);
-    return value;
-  };
+  let memo = memoByObject(compute);
+  groupCaches.push(() => (memo = memoByObject(compute)));
+  return (key) => memo(key);
 }
 
 /** Forgets every fact memoised with `memoForGroup`; they are computed again if asked for. */
