@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { Executor } from '../docker/hostnames.js';
@@ -17,7 +17,7 @@ import { parseHelmValues, parseRunnerToml } from '../parsers/runner/index.js';
 import type { Config } from './config.js';
 import { classify, discover, isJenkinsfileName, projectRoot, runnerFormat, UsageError, type FileKind, type Target } from './discover.js';
 import { allDirectives, applySuppressions, mayHoldDirectives, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
-import { decodeText, describeFsError, FsHost, RealFolders } from './fs-host.js';
+import { decodeText, describeFsError, FsHost, readText, RealFolders } from './fs-host.js';
 import { MEMORY_ROOT, MemoryHost } from './memory-host.js';
 import type { Finding, FixSettings, Report, Rule } from './rule.js';
 
@@ -238,15 +238,14 @@ function readJenkinsfile(rel: string, host: FileHost): Pipeline {
 }
 
 function loadRunnerConfig(t: Target, cwd: string, overrides: ReadonlyMap<string, string>): RunnerConfig {
-  let buf: Buffer;
+  let decoded: { text: string } | { error: string };
   try {
     const text = overrides.get(t.path);
-    buf = text !== undefined ? Buffer.from(text, 'utf8') : readFileSync(t.path);
+    decoded = text !== undefined ? decodeText(Buffer.from(text, 'utf8')) : readText(t.path);
   } catch (e) {
     throw new UsageError(`${relative(cwd, t.path) || t.path}: ${describeFsError(e)}`);
   }
   const rel = posixRelative(cwd, t.path);
-  const decoded = decodeText(buf);
   if ('error' in decoded) {
     const file = makeSourceFile(t.path, rel, '');
     return {
