@@ -89,22 +89,49 @@ export function scalarText(t: Tree | undefined): string | undefined {
   return t?.kind === 'scalar' && t.value !== null ? t.text : undefined;
 }
 
-/** Converts a tree to plain data (for output and comparisons); references are kept as `!reference` markers. */
-export function toPlain(t: Tree, budget = { nodes: 5_000_000 }): unknown {
-  if (--budget.nodes < 0) throw new RangeError('document expands to too many nodes');
+/**
+ * Plain data already made from collections, with the number of values each stands for: trees share
+ * subtrees (a template's values in every job that extends it, an anchor in every alias), which are
+ * then converted once. The plain data is shared too, so it must be read, never modified.
+ */
+export type PlainMemo = Map<Tree, { value: unknown; nodes: number }>;
+
+/**
+ * Converts a tree to plain data (for output and comparisons); references are kept as `!reference` markers.
+ * `budget` bounds the values converted, counting a shared subtree once per use, as the data is read.
+ */
+export function toPlain(t: Tree, budget = { nodes: 5_000_000 }, memo?: PlainMemo): unknown {
+  if (t.kind === 'scalar') {
+    if (--budget.nodes < 0) throw tooMany();
+    return t.value;
+  }
+  const known = memo?.get(t);
+  if (known) {
+    if ((budget.nodes -= known.nodes) < 0) throw tooMany();
+    return known.value;
+  }
+  const before = budget.nodes;
+  if (--budget.nodes < 0) throw tooMany();
+  let value: unknown;
   switch (t.kind) {
-    case 'scalar':
-      return t.value;
     case 'seq':
-      return t.items.map((i) => toPlain(i, budget));
+      value = t.items.map((i) => toPlain(i, budget, memo));
+      break;
     case 'ref':
-      return { '!reference': t.path.map((p) => p.text) };
+      value = { '!reference': t.path.map((p) => p.text) };
+      break;
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const e of t.entries) setOwn(out, e.key, toPlain(e.value, budget));
-      return out;
+      for (const e of t.entries) setOwn(out, e.key, toPlain(e.value, budget, memo));
+      value = out;
     }
   }
+  memo?.set(t, { value, nodes: before - budget.nodes });
+  return value;
+}
+
+function tooMany(): RangeError {
+  return new RangeError('document expands to too many nodes');
 }
 
 /** Adds a key written in a configuration to plain data: assigning `__proto__` would set the prototype instead. */

@@ -8,7 +8,7 @@ import {
 } from '../../generated/gitlab-ci.js';
 import type { Span } from '../../model/span.js';
 import { sameSpan, spanKey } from '../../model/span.js';
-import { getEntry, toPlain, type TEntry, type TMap, type Tree } from '../../model/tree.js';
+import { getEntry, toPlain, type PlainMemo, type TEntry, type TMap, type Tree } from '../../model/tree.js';
 import { closest } from '../runner/suggest.js';
 import type { FileDocuments } from './include.js';
 import { GLOBAL_KEYWORDS } from './keywords.js';
@@ -49,8 +49,10 @@ export function validateGitlabConfig(documents: readonly FileDocuments[], resolu
   }
   const findings: SchemaFinding[] = [];
   const seen = new Set<string>();
+  // Jobs share what they inherit (templates, `default:`, anchors) with each other and the templates.
+  const memo: PlainMemo = new Map();
   for (const run of runs) {
-    for (const f of check(run, locator)) {
+    for (const f of check(run, locator, memo)) {
       // One finding per place: a value in a template or `default:` is checked with every job using it.
       const key = spanKey(f.span);
       if (seen.has(key)) continue;
@@ -92,10 +94,10 @@ function resolvedRoot(resolution: Resolution): TMap {
   return { ...resolution.merged, entries };
 }
 
-function check(run: Run, locator: Locator): SchemaFinding[] {
+function check(run: Run, locator: Locator, memo: PlainMemo): SchemaFinding[] {
   let data: unknown;
   try {
-    data = toPlain(run.root, { nodes: MAX_VALIDATED_NODES });
+    data = toPlain(run.root, { nodes: MAX_VALIDATED_NODES }, memo);
   } catch {
     return []; // A document that expands to more values than that through aliases.
   }
