@@ -21,6 +21,17 @@ function measure(cmd, args, cwd) {
   return { wall, cpu: user + sys, rssMb: kb / 1024, status: r.status };
 }
 
+/**
+ * Instructions executed by a command (all its threads), counted by valgrind's callgrind: unlike time,
+ * the same from one run to the next (within about 1 %) whatever else the machine is doing.
+ */
+function instructions(cmd, args, cwd) {
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const m = /Collected : (\d+)/.exec(r.stderr ?? '');
+  if (!m) throw new Error(`valgrind did not count ${cmd} ${args.join(' ')}: ${r.error?.message ?? r.stderr}`);
+  return Number(m[1]);
+}
+
 function best(n, f) {
   const runs = Array.from({ length: n }, f);
   return runs.reduce((a, b) => (b.wall < a.wall ? b : a));
@@ -55,13 +66,14 @@ for (const t of targets) {
 `,
 );
 
+const lintArgs = [bin, 'lint', '.', '--format', 'json', '--no-config'];
 const rows = [];
 for (const n of sizes) {
   const dir = join(work, `tree-${n}`);
   const files = generate(dir, n);
   const floor = best(3, () => measure('node', [floorScript], dir));
-  const lint = best(3, () => measure('node', [bin, 'lint', '.', '--format', 'json', '--no-config'], dir));
-  rows.push({ n, files, floor, lint });
+  const lint = best(3, () => measure('node', lintArgs, dir));
+  rows.push({ n, files, dir, floor, lint });
 }
 const single = join(work, 'tree-single');
 generate(single, 3);
@@ -88,4 +100,17 @@ console.log(`lint / parse floor at ${rows.at(-1).files} files: ${fmt(rows.at(-1)
 console.log(`time per file, largest / smallest N: ${fmt(perFile.at(-1) / perFile[0])}x (target within 0.8-1.2x)`);
 if (rows.length > 2) console.log(`time per added file, last step / first step: ${fmt(slope(rows.at(-1), rows.length - 1) / slope(rows[1], 1))}x`);
 console.log(`peak RSS at ${rows.at(-1).files} files: ${fmt(rows.at(-1).lint.rssMb, 0)} MB (target < 400 MB)`);
+
+// BENCH_INSTRUCTIONS=1: lint / floor by instructions as well, for the sizes up to 2 000 files (valgrind
+// runs some 80 times slower: about two minutes per 2 000-file lint).
+if (process.env.BENCH_INSTRUCTIONS === '1') {
+  console.log('\ninstructions (valgrind callgrind, every thread of the process)');
+  console.log('files   floor G  lint G  lint/floor');
+  for (const r of rows.filter((row) => row.n <= 2_000)) {
+    const floor = instructions('node', [floorScript], r.dir) / 1e9;
+    const lint = instructions('node', lintArgs, r.dir) / 1e9;
+    console.log(`${String(r.files).padStart(6)}  ${fmt(floor).padStart(7)}  ${fmt(lint).padStart(6)}  ${fmt(lint / floor).padStart(10)}`);
+  }
+}
+
 printHostile(runHostile());
