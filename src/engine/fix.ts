@@ -82,67 +82,84 @@ export function fixLoop<R extends { findings: Finding[] }>(
   syntaxOf: (path: string) => Syntax | undefined = () => undefined,
 ): FixResult<R> {
   const texts = new Map<string, string>(initial);
-  const originals = new Map<string, SourceFile>();
+  // Each changed file's text as it was read: what `changes` starts from.
+  const originals = new Map<string, { text: string; hasBom: boolean }>();
   const applied: FixOutcome[] = [];
   const skipped: (FixOutcome & { reason: string })[] = [];
+  const skippedAt = new Map<string, number>();
   const blocked = new Set<string>();
-  let heldBack: FixOutcome[] = [];
+  const heldBack: FixOutcome[] = [];
+  const heldBackKeys = new Set<string>();
   const applies = (fix: Fix) => (fix.strategy ? fix.strategy === opts.strategy : opts.unsafe || fix.applicability === 'safe');
   const heldBackNow = (f: Finding) => f.fix !== undefined && !f.fix.strategy && !opts.unsafe && f.fix.applicability === 'unsafe';
+  const holdBack = (f: Finding) => {
+    heldBack.push(outcome(f));
+    heldBackKeys.add(`${f.rule}\0${f.span.file.path}`);
+  };
   const noteSkips = (findings: readonly Finding[]) => {
     for (const f of findings) {
       if (!f.fix?.skipped || !applies(f.fix)) continue;
       for (const reason of f.fix.skipped) {
         // The same reason again, in a later pass: keep it once, with positions in the text as it now is.
-        const key = (r: string) => r.replace(/\([^()\s]*:\d+:\d+\)/g, '');
-        const known = skipped.findIndex((s) => s.rule === f.rule && key(s.reason) === key(reason));
-        if (known >= 0) skipped[known] = { ...skipped[known], reason };
-        else skipped.push({ ...outcome(f), reason });
+        const key = `${f.rule}\0${reason.replace(/\([^()\s]*:\d+:\d+\)/g, '')}`;
+        const known = skippedAt.get(key);
+        if (known !== undefined) skipped[known] = { ...skipped[known], reason };
+        else {
+          skippedAt.set(key, skipped.length);
+          skipped.push({ ...outcome(f), reason });
+        }
       }
     }
   };
-  let result = lintWith(texts);
-  let pass = 0;
-  for (; pass < MAX_PASSES; pass++) {
-    noteSkips(result.findings);
-    const candidates = result.findings.filter(
+  /**
+   * One pass over a lint's findings: applies what it can to `texts`; true when something was applied.
+   * Nothing of the findings outlives it, so the files they hold can go before the next lint reads all
+   * files again.
+   */
+  const applyPass = (findings: readonly Finding[], first: boolean): boolean => {
+    noteSkips(findings);
+    if (first) for (const f of findings) if (heldBackNow(f)) holdBack(f);
+    const candidates = findings.filter(
       (f): f is Finding & { fix: Fix } => f.fix !== undefined && f.fix.edits.length > 0 && !blocked.has(fixKey(f)) && applies(f.fix),
     );
-    if (pass === 0) heldBack = result.findings.filter(heldBackNow).map(outcome);
-    if (candidates.length === 0) break;
+    if (candidates.length === 0) return false;
     let accepted = acceptNonOverlapping(candidates);
     // A file whose fixed text would not parse is left as it was, with every fix touching it.
     for (;;) {
       const next = textsAfter(accepted);
-      const broken = [...next]
-        .filter(([file, text]) => parseProblem(file, text, syntaxOf(file.path) ?? syntaxByName(file.path)) !== undefined)
-        .map(([file]) => file);
-      if (broken.length === 0) {
+      const broken = new Set(
+        [...next].filter(([file, text]) => parseProblem(file, text, syntaxOf(file.path) ?? syntaxByName(file.path)) !== undefined).map(([file]) => file),
+      );
+      if (broken.size === 0) {
         for (const [file, text] of next) {
-          if (!originals.has(file.path)) originals.set(file.path, file);
+          if (!originals.has(file.path)) originals.set(file.path, { text: file.text, hasBom: file.hasBom });
           texts.set(file.path, text);
         }
         break;
       }
-      const bad = accepted.filter((f) => f.fix.edits.some((e) => broken.includes(e.file)));
+      const bad = new Set(accepted.filter((f) => f.fix.edits.some((e) => broken.has(e.file))));
       for (const f of bad) {
         blocked.add(fixKey(f));
         skipped.push({ ...outcome(f), reason: "its output did not parse, so it was not applied (a bug in the rule's fix)" });
       }
-      accepted = accepted.filter((f) => !bad.includes(f));
+      accepted = accepted.filter((f) => !bad.has(f));
     }
     for (const f of accepted) applied.push(outcome(f));
-    const progressed = accepted.length > 0;
+    return accepted.length > 0;
+  };
+  let result: R | undefined = lintWith(texts);
+  let pass = 0;
+  for (; pass < MAX_PASSES; pass++) {
+    // Nothing applied: the texts are as linted, so the lint is what is left.
+    if (!applyPass(result.findings, pass === 0)) break;
+    result = undefined; // the previous pass's findings, and every file they hold, can go during the lint
     result = lintWith(texts);
-    if (!progressed) break;
   }
   noteSkips(result.findings);
   const pending = result.findings.filter((f) => f.fix && f.fix.edits.length > 0 && !blocked.has(fixKey(f)) && applies(f.fix));
   const unconverged = pass >= MAX_PASSES ? [...new Set(pending.map((f) => f.rule))] : [];
   for (const f of result.findings) {
-    if (heldBackNow(f) && !heldBack.some((h) => h.rule === f.rule && h.file === f.span.file.path)) {
-      heldBack.push(outcome(f));
-    }
+    if (heldBackNow(f) && !heldBackKeys.has(`${f.rule}\0${f.span.file.path}`)) holdBack(f);
   }
   const changes: FileChange[] = [];
   for (const [path, original] of originals) {
@@ -173,7 +190,13 @@ function fixKey(f: Finding): string {
 /** Each file's text with the edits of `fixes` applied. */
 function textsAfter(fixes: readonly (Finding & { fix: Fix })[]): Map<SourceFile, string> {
   const byFile = new Map<SourceFile, Edit[]>();
-  for (const f of fixes) for (const e of f.fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  for (const f of fixes) {
+    for (const e of f.fix.edits) {
+      const edits = byFile.get(e.file);
+      if (edits) edits.push(e);
+      else byFile.set(e.file, [e]);
+    }
+  }
   return new Map([...byFile].map(([file, edits]) => [file, applyEdits(file.text, edits)]));
 }
 
@@ -182,30 +205,92 @@ function textsAfter(fixes: readonly (Finding & { fix: Fix })[]): Map<SourceFile,
  * translations go first and alone: other fixes wait for the next pass, when the translated jobs are
  * linted afresh (a translation removes the dind service that their findings were about).
  */
-function acceptNonOverlapping<F extends Finding & { fix: Fix }>(fixes: readonly F[]): F[] {
-  const first = (f: F) => Math.min(...f.fix.edits.map((e) => e.start));
+export function acceptNonOverlapping<F extends Finding & { fix: Fix }>(fixes: readonly F[]): F[] {
   const translations = fixes.filter((f) => f.fix.strategy);
-  const taken = new Map<string, { start: number; end: number }[]>();
+  const pool = translations.length > 0 ? translations : fixes;
+  const firstEdit = new Map(pool.map((f) => [f, Math.min(...f.fix.edits.map((e) => e.start))]));
+  const taken = new Map<string, TakenRanges>();
   const out: F[] = [];
-  for (const f of [...(translations.length > 0 ? translations : fixes)].sort((a, b) => first(a) - first(b))) {
-    const clash = f.fix.edits.some((e) =>
-      (taken.get(e.file.path) ?? []).some((r) => e.start < r.end && r.start < e.end || (e.start === e.end && e.start === r.start)),
-    );
-    if (clash) continue;
-    for (const e of f.fix.edits) taken.set(e.file.path, [...(taken.get(e.file.path) ?? []), { start: e.start, end: e.end }]);
+  for (const f of [...pool].sort((a, b) => firstEdit.get(a)! - firstEdit.get(b)!)) {
+    if (f.fix.edits.some((e) => taken.get(e.file.path)?.clashes(e.start, e.end))) continue;
+    for (const e of f.fix.edits) {
+      let ranges = taken.get(e.file.path);
+      if (!ranges) taken.set(e.file.path, (ranges = new TakenRanges()));
+      ranges.add(e.start, e.end);
+    }
     out.push(f);
   }
   return out;
 }
 
+/**
+ * The ranges of one file that accepted fixes edit, sorted by start, then end. An edit clashes with a
+ * range when they share text, or when it inserts where the range starts. Ranges of different fixes
+ * never clash, so their ends are in order too, and a clash is found by looking back from the last range
+ * that starts at or before the edit's end: a handful of ranges, not every range of the file. (Should
+ * the edits of one fix overlap each other, the ends may fall out of order: then every range is looked at.)
+ */
+class TakenRanges {
+  private readonly ranges: { start: number; end: number }[] = [];
+  private endsInOrder = true;
+
+  clashes(start: number, end: number): boolean {
+    for (let i = this.lastStartingAtOrBefore(end); i >= 0; i--) {
+      const r = this.ranges[i];
+      if ((start < r.end && r.start < end) || (start === end && start === r.start)) return true;
+      if (r.end <= start && this.endsInOrder) return false;
+    }
+    return false;
+  }
+
+  add(start: number, end: number): void {
+    let lo = 0;
+    let hi = this.ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const r = this.ranges[mid];
+      if (r.start < start || (r.start === start && r.end <= end)) lo = mid + 1;
+      else hi = mid;
+    }
+    this.ranges.splice(lo, 0, { start, end });
+    const before = this.ranges[lo - 1];
+    const after = this.ranges[lo + 1];
+    if ((before && before.end > end) || (after && end > after.end)) this.endsInOrder = false;
+  }
+
+  private lastStartingAtOrBefore(offset: number): number {
+    let lo = 0;
+    let hi = this.ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ranges[mid].start <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+}
+
 /** Applies edits (non-overlapping) to a text, writing line breaks as the text already does. */
 export function applyEdits(text: string, edits: readonly Edit[]): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
-    const insert = eol === '\n' ? e.text : e.text.replace(/\r?\n/g, eol);
-    out = out.slice(0, e.start) + insert + out.slice(e.end);
+  const written = (e: Edit) => (eol === '\n' ? e.text : e.text.replace(/\r?\n/g, eol));
+  // In text order; of two insertions at one place, the later edit's text comes first.
+  const order = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || b.i - a.i);
+  const pieces: string[] = [];
+  let at = 0;
+  for (const { e } of order) {
+    if (e.start < at) return applyOverlapping(text, edits, written);
+    pieces.push(text.slice(at, e.start), written(e));
+    at = e.end;
   }
+  pieces.push(text.slice(at));
+  return pieces.join('');
+}
+
+/** Edits of one fix that overlap each other: applied from the last to the first, each on the result. */
+function applyOverlapping(text: string, edits: readonly Edit[], written: (e: Edit) => string): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + written(e) + out.slice(e.end);
   return out;
 }
 
