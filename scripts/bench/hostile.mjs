@@ -12,7 +12,15 @@ const bin = join(root, 'dist/cilint.cjs');
 
 const repeat = (n, f) => Array.from({ length: n }, (_, i) => f(i)).join('');
 
-/** name, budget in seconds, files to write (string or Buffer), and an optional setup on the folder (returning its undoing). */
+const LINT = ['lint', '.', '--format', 'json', '--no-config'];
+const dindJob = (i) =>
+  `build${i}:\n  image: docker:27\n  services:\n    - docker:27-dind\n  variables:\n    DOCKER_TLS_CERTDIR: /certs\n` +
+  `  script:\n    - docker build -t registry.example.com/app${i}:$CI_COMMIT_SHA .\n    - docker push registry.example.com/app${i}:$CI_COMMIT_SHA\n`;
+
+/**
+ * name, budget in seconds, files to write (string or Buffer), an optional setup on the folder (returning
+ * its undoing), and the command's arguments when it is not a lint.
+ */
 const CASES = [
   ['YAML alias bomb (billion laughs)', 2, { '.gitlab-ci.yml': 'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n' + repeat(9, (i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${repeat(10, () => `*${String.fromCharCode(97 + i)},`).slice(0, -1)}]\n`) + 'job:\n  script: echo\n' }],
   ['100-level nesting', 2, { '.gitlab-ci.yml': 'build:\n  script: echo hi\n  variables:\n' + repeat(100, (i) => `${'  '.repeat(i + 2)}k${i}:\n`) + `${'  '.repeat(102)}leaf: 1\n` }],
@@ -31,11 +39,12 @@ const CASES = [
   }],
   ['a Jenkinsfile with an unterminated triple-quoted string', 2, { Jenkinsfile: "pipeline {\n  agent any\n  stages { stage('b') { steps { sh '''\n    docker build .\n" + "    echo more\n".repeat(10_000) }],
   ['a TOML file with a duplicate table', 2, { 'config.toml': '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n  [runners.docker]\n    image = "alpine"\n' }],
+  ['`fix --strategy kaniko` of 5 000 dind jobs in one file', 15, { '.gitlab-ci.yml': repeat(5_000, (i) => `${dindJob(i)}\n`) }, undefined, ['fix', '.', '--no-config', '--strategy', 'kaniko']],
 ];
 
 export function runHostile() {
   const rows = [];
-  for (const [name, budget, files, setup] of CASES) {
+  for (const [name, budget, files, setup, args = LINT] of CASES) {
     const dir = mkdtempSync(join(tmpdir(), 'cilint-hostile-'));
     for (const [rel, content] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, rel)), { recursive: true });
@@ -43,7 +52,7 @@ export function runHostile() {
     }
     const undo = setup?.(dir);
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [bin, 'lint', '.', '--format', 'json', '--no-config'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30, timeout: budget * 10_000 });
+    const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30, timeout: budget * 10_000 });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     undo?.();
     rmSync(dir, { recursive: true, force: true });

@@ -219,6 +219,19 @@ function lineStart(text: string, offset: number): number {
 }
 
 /** The offset after the line break ending the line that holds `offset` (or the text's end). */
+/**
+ * The line that ends just before `offset` (a line start) is blank: `/\n[ \t]*\r?\n$/` on the text
+ * before it, read backwards from `offset` instead of scanning the file from its start.
+ */
+export function blankLineBefore(text: string, offset: number): boolean {
+  let i = offset - 1;
+  if (text[i] !== '\n') return false;
+  i--;
+  if (text[i] === '\r') i--;
+  while (text[i] === ' ' || text[i] === '\t') i--;
+  return text[i] === '\n';
+}
+
 function afterLineBreak(text: string, offset: number): number {
   const nl = text.indexOf('\n', offset);
   return nl === -1 ? text.length : nl + 1;
@@ -320,7 +333,7 @@ export function patchMapEntries(
     if (!lines) return undefined;
     // A block set apart by blank lines takes one of them along, so no double gap is left.
     const blank = /^[ \t]*\r?\n/.exec(file.text.slice(lines.end));
-    const apart = lines.start === 0 || /\n[ \t]*\r?\n$/.test(file.text.slice(0, lines.start));
+    const apart = lines.start === 0 || blankLineBefore(file.text, lines.start);
     edits.push({ file, start: lines.start, end: blank && apart ? lines.end + blank[0].length : lines.end, text: '' });
   }
   if (add.length === 0) return edits;

@@ -225,8 +225,10 @@ function removal(c: Container, form: PodForm | undefined): { start: number; end:
   const lineEnd = nl < 0 ? text.length : nl + 1;
   if (form === 'yaml') return /^[ \t]*(\r)?\n?$/.test(text.slice(end, lineEnd)) ? { start: lineStart, end: lineEnd } : undefined;
   if (form !== 'template') return undefined;
-  const before = /,\s*$/.exec(text.slice(0, start));
-  if (before) return { start: before.index, end };
+  // A comma before it, blanks between (read backwards: the file before it can be long).
+  let comma = start - 1;
+  while (comma >= 0 && /\s/.test(text[comma])) comma--;
+  if (comma >= 0 && text[comma] === ',') return { start: comma, end };
   const after = /^\s*,\s*/.exec(text.slice(end));
   if (after) return { start, end: end + after[0].length };
   if (/^[ \t]*$/.test(text.slice(lineStart, start)) && /^[ \t]*\r?\n?$/.test(text.slice(end, lineEnd))) return { start: lineStart, end: lineEnd };

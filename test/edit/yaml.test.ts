@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import {
+  blankLineBefore,
   configRoot,
   FlowSeq,
   inlineScalar,
@@ -98,5 +100,17 @@ describe('editing mappings and sequences in place', () => {
     const { f, job: m, layout } = job(text);
     const seq = getEntry(m, 'services')!.value as TSeq;
     expect(apply(text, patchSeqItems(f, seq, new Map([[1, []]]), layout))).toBe('build:\n  services: [postgres:16]\n');
+  });
+});
+
+describe('blankLineBefore', () => {
+  it('says what /\\n[ \\t]*\\r?\\n$/ says of the text before the offset', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('\n', '\r', ' ', '\t', 'a', '#') }), fc.nat(), (text, n) => {
+        const offset = n % (text.length + 1);
+        expect(blankLineBefore(text, offset)).toBe(/\n[ \t]*\r?\n$/.test(text.slice(0, offset)));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

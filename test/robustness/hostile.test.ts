@@ -168,6 +168,20 @@ describe('cilint fix under failure', () => {
     for (const name of readdirSync(dir).filter((n) => n.endsWith('.tmp'))) expect(name).toMatch(/^\.\.gitlab-ci\.yml\.cilint-\d+\.tmp$/);
   });
 
+  it('translates 2 000 dind jobs of one file in one run (no quadratic edit placement)', () => {
+    const job = (i: number) =>
+      `build${i}:\n  image: docker:27\n  services:\n    - docker:27-dind\n  variables:\n    DOCKER_TLS_CERTDIR: /certs\n` +
+      `  script:\n    - docker build -t registry.example.com/app${i}:$CI_COMMIT_SHA .\n    - docker push registry.example.com/app${i}:$CI_COMMIT_SHA\n`;
+    const dir = repo({ '.gitlab-ci.yml': Array.from({ length: 2_000 }, (_, i) => job(i)).join('\n') });
+    const r = run(['fix', '--no-config', '--strategy', 'kaniko'], dir);
+    expect(r.stderr).toContain('cilint: 2000 fixes applied in 1 file');
+    const fixed = readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8');
+    expect(fixed.match(/^build\d+:\n  image:\n    name: [^\n]*kaniko/gm)).toHaveLength(2_000);
+    expect(fixed).not.toContain('dind');
+    const again = run(['--format', 'json', '--no-config'], dir);
+    expect(json(again.stdout).findings.filter((f) => f.rule === 'privileged-dind' || f.rule === 'parse-error')).toEqual([]);
+  });
+
   it('fixes two files in one run, and reports a failure per file', () => {
     const dir = repo({ 'a/.gitlab-ci.yml': ORIGINAL.slice(0, 200), 'b/.gitlab-ci.yml': ORIGINAL.slice(0, 200) });
     execFileSync('chmod', ['444', join(dir, 'b/.gitlab-ci.yml')]);
