@@ -33,8 +33,10 @@ export function parseGitlabPipeline(rootRel: string, host: FileHost): Pipeline &
   }
   const res = resolvePipeline(loaded.config, loaded.aliasTargets);
   const schemaIssues = validateGitlabConfig(loaded.documents, res).map((f) => ({ kind: 'schema' as const, ...f }));
-  const jobs = res.jobs.map(toJob);
-  const templates = res.templates.map(toJob);
+  // One step object per scalar and section, so a template's script is parsed once for all its jobs.
+  const steps = new StepTable();
+  const jobs = res.jobs.map((j) => toJob(j, steps));
+  const templates = res.templates.map((j) => toJob(j, steps));
   const usedTemplates = new Set([...res.usedHidden].map((e) => templateId({ nameSpan: e.keySpan })));
   return {
     platform: 'gitlab',
@@ -49,7 +51,7 @@ export function parseGitlabPipeline(rootRel: string, host: FileHost): Pipeline &
   };
 }
 
-function toJob(job: ResolvedJob): Job {
+function toJob(job: ResolvedJob, steps: StepTable): Job {
   const { config } = job;
   const variables = new Map<string, Variable>();
   for (const e of job.globalVariables) addVariable(variables, e);
@@ -65,7 +67,7 @@ function toJob(job: ResolvedJob): Job {
       .map((s) => toContainer(s, 'service'))
       .filter((c): c is Container => c !== undefined),
     variables,
-    scripts: SCRIPT_SECTIONS.flatMap((section) => scriptSteps(section, getEntry(config, section)?.value)),
+    scripts: SCRIPT_SECTIONS.flatMap((section) => steps.of(section, getEntry(config, section)?.value)),
     config,
   };
 }
@@ -137,33 +139,40 @@ function aliasList(t: Tree | undefined): Located<string>[] {
     .map((value) => ({ value, span: s.span }));
 }
 
-const steps = new WeakMap<TScalar, Map<string, ScriptStep>>();
+/**
+ * The script steps of one pipeline's jobs, one object per scalar and section. Kept for one parse only:
+ * another pipeline reads its files afresh, so it never meets these scalars, and a table that outlived
+ * the parse would keep every step alive long enough to be promoted (see `memoForGroup`).
+ */
+class StepTable {
+  private readonly steps = new Map<TScalar, Map<string, ScriptStep>>();
 
-/** One step object per scalar and section, so a template's script is parsed once for all its jobs. */
-function scalarStep(section: string, scalar: TScalar): ScriptStep {
-  let bySection = steps.get(scalar);
-  if (!bySection) steps.set(scalar, (bySection = new Map()));
-  let step = bySection.get(section);
-  if (!step) {
-    step = {
-      section,
-      text: scalar.text,
-      span: scalar.span,
-      sourceOffset: (offset) => sourceOffsetOf(scalar, offset),
-      editable: scalar.style === 'plain' || scalar.style === 'literal',
+  /** The steps of a script section's value: scalars, or sequences of them nested up to GitLab's depth. */
+  of(section: string, t: Tree | undefined): ScriptStep[] {
+    const out: ScriptStep[] = [];
+    const walk = (node: Tree | undefined, depth: number): void => {
+      if (!node || depth > MAX_SCRIPT_NESTING) return;
+      if (node.kind === 'seq') node.items.forEach((i) => walk(i, depth + 1));
+      else if (node.kind === 'scalar' && node.value !== null) out.push(this.step(section, node));
     };
-    bySection.set(section, step);
+    walk(t, 0);
+    return out;
   }
-  return step;
-}
 
-function scriptSteps(section: string, t: Tree | undefined): ScriptStep[] {
-  const out: ScriptStep[] = [];
-  const walk = (node: Tree | undefined, depth: number): void => {
-    if (!node || depth > MAX_SCRIPT_NESTING) return;
-    if (node.kind === 'seq') node.items.forEach((i) => walk(i, depth + 1));
-    else if (node.kind === 'scalar' && node.value !== null) out.push(scalarStep(section, node));
-  };
-  walk(t, 0);
-  return out;
+  private step(section: string, scalar: TScalar): ScriptStep {
+    let bySection = this.steps.get(scalar);
+    if (!bySection) this.steps.set(scalar, (bySection = new Map()));
+    let step = bySection.get(section);
+    if (!step) {
+      step = {
+        section,
+        text: scalar.text,
+        span: scalar.span,
+        sourceOffset: (offset) => sourceOffsetOf(scalar, offset),
+        editable: scalar.style === 'plain' || scalar.style === 'literal',
+      };
+      bySection.set(section, step);
+    }
+    return step;
+  }
 }
