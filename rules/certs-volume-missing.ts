@@ -56,10 +56,11 @@ export default defineRule({
       files: { 'config.toml': '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n    volumes = ["/cache", "/certs/client"]\n' },
     },
   ],
-  // By runner, the first job that needs the certificates shared: kept by name, not the job itself. A
-  // runner list seen once has all its runners recorded, so the jobs after it that share it add nothing.
-  start: () => ({ needing: new Map<Runner, Pick<Job, 'name' | 'nameSpan'>>(), seen: new WeakSet<readonly Runner[]>() }),
-  check({ jobs, runnersFor }, { needing, seen }) {
+  // By runner, the first job that needs the certificates shared: kept by name, not the job itself.
+  start: () => ({ needing: new Map<Runner, Pick<Job, 'name' | 'nameSpan'>>() }),
+  check({ jobs, runnersFor }, { needing }) {
+    // A runner list seen once has all its runners recorded, so the jobs after it that share it add nothing.
+    const seen = new Set<readonly Runner[]>();
     for (const job of jobs) {
       if (jobDockerHost(job)?.parsed.scheme === 'unix') continue;
       if (!dindServices(job).some((s) => tlsOn(s.env))) continue;

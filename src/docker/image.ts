@@ -1,4 +1,4 @@
-import { memoByString } from './memo.js';
+import { memoByString } from '../model/memo.js';
 import { containsVariable, indexOutsideVariables, lastIndexOutsideVariables, splitOutsideVariables } from './text.js';
 
 /** A container image reference split the way Docker reads it. */

@@ -5,7 +5,7 @@ import { findDockerInvocations, mayInvokeDocker, type DockerInvocation } from '.
 import { serviceHostnames, type Executor } from './hostnames.js';
 import { isDindImage, parseImageRef, type ImageRef } from './image.js';
 import { parseShell, type ParsedScript } from './shell.js';
-import { memoForGroup } from './memo.js';
+import { memoForGroup } from '../model/memo.js';
 
 /** What a job's Docker setup looks like, as the rules read it. */
 

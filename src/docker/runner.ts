@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import picomatch from 'picomatch';
-import { memoByObject, memoByString } from './memo.js';
+import { memoByObject, memoByString } from '../model/memo.js';
 import type { Container } from '../model/pipeline.js';
 import { isDockerExecutor, isKubernetes, type KubernetesVolume, type Runner } from '../model/runner.js';
 import type { Located, Span } from '../model/span.js';

@@ -4,7 +4,7 @@ import { getEntry, type TEntry, type TMap, type TSeq, type Tree } from '../model
 import { isScalar, parseDocument, type YAMLSeq } from 'yaml';
 import { loadYaml } from '../parsers/yaml/load.js';
 import { pickConfigDocument } from '../parsers/gitlab/include.js';
-import { memoForGroup } from '../docker/memo.js';
+import { memoForGroup } from '../model/memo.js';
 
 /**
  * Text edits over YAML files, placed at the parsed nodes' ranges so that everything outside them

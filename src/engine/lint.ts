@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { Executor } from '../docker/hostnames.js';
-import { forgetGroupFacts } from '../docker/memo.js';
+import { forgetGroupFacts } from '../model/memo.js';
 import { allKubernetes } from '../docker/runner.js';
 import type { Job, Pipeline } from '../model/pipeline.js';
 import { templateId } from '../model/pipeline.js';
@@ -352,10 +352,15 @@ export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerC
       }
       const jobs: Job[] = [...pipelineOf.keys()];
       // GitLab runners run GitLab pipelines only; a Jenkins job runs on an agent no runner config describes.
+      // Asked once per job by every cross-file rule: the globs are matched once per pipeline.
+      const mapped = new Map<Pipeline, Runner[]>();
       const runnersFor = (job: Job): readonly Runner[] => {
         if (job.platform !== 'gitlab') return [];
         const p = pipelineOf.get(job);
-        return mapping && p ? mapping(p) : runners;
+        if (!mapping || !p) return runners;
+        let list = mapped.get(p);
+        if (!list) mapped.set(p, (list = mapping(p)));
+        return list;
       };
       const executorFor = (job: Job): Executor => (allKubernetes(runnersFor(job)) ? 'kubernetes' : settings.executor);
       for (const { rule, state, report } of active) rule.check({ pipelines, jobs, runners, runnersFor, executorFor, report, ...asked }, state);
@@ -376,21 +381,15 @@ function runnerMapping(config: Config | undefined, runners: readonly Runner[]): 
   if (!config?.runners) return undefined;
   const rel = (abs: string) => posixRelative(config.baseDir, abs);
   const entries = Object.entries(config.runners);
-  // Asked once per job by every cross-file rule: the globs are matched once per pipeline.
-  const byPipeline = new WeakMap<Pipeline, Runner[]>();
   return (p) => {
-    const known = byPipeline.get(p);
-    if (known) return known;
     const pipelinePath = rel(p.root.path);
-    const matched = runners.filter((r) =>
+    return runners.filter((r) =>
       entries.some(
         ([runnerGlob, pipelineGlobs]) =>
           picomatch.isMatch(rel(r.config.file.path), runnerGlob, { dot: true }) &&
           pipelineGlobs.some((g) => picomatch.isMatch(pipelinePath, g, { dot: true })),
       ),
     );
-    byPipeline.set(p, matched);
-    return matched;
   };
 }
 

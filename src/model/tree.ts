@@ -1,3 +1,4 @@
+import { memoForGroup } from './memo.js';
 import type { Span } from './span.js';
 
 /**
@@ -47,9 +48,17 @@ export interface TRef {
   readonly span: Span;
 }
 
-/** Trees are immutable once built, so a large map's key index is built once, on first lookup. */
+/**
+ * Trees are immutable once built, so a large map's key index is built once, on first lookup. Its table
+ * lives as long as the group of pipelines being linted (see `memoForGroup`): a table that outlived it
+ * would keep each index alive long enough to be promoted.
+ */
 const INDEXED_FROM = 16;
-const keyIndex = new WeakMap<TMap, Map<string, TEntry>>();
+const keyIndex = memoForGroup((map: TMap) => {
+  const index = new Map<string, TEntry>();
+  for (const e of map.entries) index.set(e.key, e);
+  return index;
+});
 
 export function getEntry(map: TMap, key: string): TEntry | undefined {
   const entries = map.entries;
@@ -59,13 +68,7 @@ export function getEntry(map: TMap, key: string): TEntry | undefined {
     }
     return undefined;
   }
-  let index = keyIndex.get(map);
-  if (!index) {
-    index = new Map();
-    for (const e of entries) index.set(e.key, e);
-    keyIndex.set(map, index);
-  }
-  return index.get(key);
+  return keyIndex(map).get(key);
 }
 
 export function get(map: TMap | undefined, key: string): Tree | undefined {

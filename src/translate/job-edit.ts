@@ -10,7 +10,7 @@ import {
   replaceEntryValue,
   type YamlValue,
 } from '../edit/yaml.js';
-import { memoForGroup } from '../docker/memo.js';
+import { memoForGroup } from '../model/memo.js';
 import type { Container, Job, ScriptStep } from '../model/pipeline.js';
 import type { SourceFile } from '../model/source.js';
 import { spanKey, type Span } from '../model/span.js';

@@ -2,7 +2,7 @@ import { parse } from 'unbash';
 import type { AndOr, PipelineNode, Statement } from 'unbash';
 import { flagValue, type CliOption, type DockerInvocation } from '../docker/docker-cli.js';
 import { dockerInvocations, parsedScript, scriptSpan } from '../docker/job.js';
-import { memoForGroup } from '../docker/memo.js';
+import { memoForGroup } from '../model/memo.js';
 import { commandBasename, type ShellCommand, type ShellWord } from '../docker/shell.js';
 import type { Job, ScriptStep } from '../model/pipeline.js';
 import { positionAt } from '../model/source.js';

@@ -1,4 +1,4 @@
-import { memoByString } from '../../docker/memo.js';
+import { memoByString } from '../../model/memo.js';
 import { parseRunArgs, type RunArgs } from '../../docker/run-args.js';
 import { basename } from '../../docker/text.js';
 import type { Container, Job, ModelIssue, Mount, Pipeline, ScriptStep, Variable } from '../../model/pipeline.js';
