@@ -17,10 +17,10 @@ export function memoByObject<K extends object, V>(compute: (key: K) => V): (key:
 const groupCaches: (() => void)[] = [];
 
 /**
- * For the objects of one group of pipelines (jobs, script steps, files, trees): the engine forgets the facts
- * when it moves on to the next group (`forgetGroupFacts`). A table that outlived the group would still
- * reach them at the next minor GC, long enough to move them to the old generation, where they pile up
- * until a full GC: the peak memory of a big run.
+ * For the objects of one group of pipelines (jobs, script steps, files, trees): the engine forgets the
+ * facts when it moves on to the next group (`forgetGroupFacts`). A table that outlived the group would
+ * still reach them at the next minor GC, long enough to move them to the old generation, where they
+ * pile up until a full GC: the peak memory of a big run.
  */
 export function memoForGroup<K extends object, V>(compute: (key: K) => V): (key: K) => V {
   let memo = memoByObject(compute);
