@@ -3,7 +3,7 @@ import { positionAt, type SourceFile } from '../model/source.js';
 import { getEntry, type TEntry, type TMap, type TSeq, type Tree } from '../model/tree.js';
 import { isScalar, parseDocument, type YAMLSeq } from 'yaml';
 import { loadYaml } from '../parsers/yaml/load.js';
-import { pickConfigDocument } from '../parsers/gitlab/include.js';
+import { pickConfigDocument, writtenConfig } from '../parsers/gitlab/include.js';
 import { memoForGroup } from '../model/memo.js';
 
 /**
@@ -12,11 +12,13 @@ import { memoForGroup } from '../model/memo.js';
  */
 
 /**
- * The document a GitLab file configures (the one after a `spec:` header), as a mapping. Fixes ask for
- * it once per finding, so each file is read once; a fixed text is a new SourceFile, read afresh.
+ * The document a GitLab file configures (the one after a `spec:` header), as a mapping: as the pipeline
+ * parser read it, or read here once per group for a file no pipeline of the group read. A fixed text is
+ * a new SourceFile, read afresh.
  */
 export const configRoot = memoForGroup((file: SourceFile): TMap | undefined => {
-  const doc = pickConfigDocument(loadYaml(file).documents);
+  const read = writtenConfig(file);
+  const doc = read !== undefined ? read : pickConfigDocument(loadYaml(file).documents);
   return doc?.kind === 'map' ? doc : undefined;
 });
 

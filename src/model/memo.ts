@@ -28,7 +28,22 @@ export function memoForGroup<K extends object, V>(compute: (key: K) => V): (key:
   return (key) => memo(key);
 }
 
-/** Forgets every fact memoised with `memoForGroup`; they are computed again if asked for. */
+/**
+ * Facts recorded while a group of pipelines is read (by a parser) and looked up while it is judged,
+ * forgotten with the group's other facts.
+ */
+export function tableForGroup<K extends object, V>(): { get(key: K): V | undefined; set(key: K, value: V): void } {
+  let table = new WeakMap<K, V>();
+  groupCaches.push(() => (table = new WeakMap()));
+  return {
+    get: (key) => table.get(key),
+    set: (key, value) => {
+      table.set(key, value);
+    },
+  };
+}
+
+/** Forgets every fact memoised with `memoForGroup` or recorded in a `tableForGroup`. */
 export function forgetGroupFacts(): void {
   for (const forget of groupCaches) forget();
 }

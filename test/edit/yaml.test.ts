@@ -11,6 +11,10 @@ import {
   valueAfterKey,
 } from '../../src/edit/yaml.js';
 import { applyEdits } from '../../src/engine/fix.js';
+import { MEMORY_ROOT, MemoryHost } from '../../src/engine/memory-host.js';
+import { forgetGroupFacts } from '../../src/model/memo.js';
+import { parseGitlabPipeline } from '../../src/parsers/gitlab/index.js';
+import { writtenConfig } from '../../src/parsers/gitlab/include.js';
 import type { Edit } from '../../src/engine/rule.js';
 import { makeSourceFile } from '../../src/model/source.js';
 import { getEntry, type TMap, type TSeq } from '../../src/model/tree.js';
@@ -112,5 +116,19 @@ describe('blankLineBefore', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('configRoot', () => {
+  it('is the tree the pipeline parser read for the group, and is read afresh once the group is forgotten', () => {
+    const host = new MemoryHost({ '.gitlab-ci.yml': 'include: ci.yml\nbuild:\n  script: echo\n', 'ci.yml': 'test:\n  script: echo\n' }, MEMORY_ROOT);
+    const p = parseGitlabPipeline('.gitlab-ci.yml', host);
+    const included = p.files.find((f) => f.relPath === 'ci.yml')!;
+    expect(writtenConfig(included)).toBeDefined();
+    expect(configRoot(included)).toBe(writtenConfig(included));
+    forgetGroupFacts();
+    expect(writtenConfig(included)).toBeUndefined();
+    const reread = configRoot(included)!;
+    expect(reread.entries.map((e) => [e.key, e.keySpan.start])).toEqual([['test', 0]]);
   });
 });

@@ -2,6 +2,7 @@ import type { ModelIssue } from '../../model/pipeline.js';
 import { makeSourceFile, type SourceFile } from '../../model/source.js';
 import type { Span } from '../../model/span.js';
 import { asScalar, getEntry, type TMap, type Tree } from '../../model/tree.js';
+import { tableForGroup } from '../../model/memo.js';
 import { normalizeRelPath, type FileHost } from '../host.js';
 import { loadYaml } from '../yaml/load.js';
 import { MAX_INCLUDES } from './keywords.js';
@@ -75,6 +76,7 @@ function loadFile(
   const config = pickConfigDocument(loaded.documents);
   const header = config !== loaded.documents[0] && loaded.documents[0]?.kind === 'map' ? loaded.documents[0] : undefined;
   state.documents.push({ file, header, config });
+  written.set(file, config ?? null);
   if (!config) return undefined;
   if (config.kind !== 'map') {
     if (!(config.kind === 'scalar' && config.value === null)) {
@@ -96,6 +98,16 @@ function loadFile(
   }
   const own = withoutKeys(config, ['include']);
   return merged ? deepMerge(merged, own) : own;
+}
+
+const written = tableForGroup<SourceFile, Tree | null>();
+
+/**
+ * The configuration document of a file read for a pipeline of the group being linted, as written
+ * (null for none); undefined when no pipeline of the group has read the file.
+ */
+export function writtenConfig(file: SourceFile): Tree | null | undefined {
+  return written.get(file);
 }
 
 /** A file may start with a `spec:` header document; the configuration is then the second document. */
