@@ -56,8 +56,12 @@ export interface JobTranslation {
   /** How many jobs were translated, and their names as a list for a sentence. */
   readonly done: number;
   readonly names: string;
-  /** The runners that may run the translated jobs, each with how many of those jobs. */
-  readonly runners: ReadonlyMap<Runner, number>;
+  /**
+   * The runner lists that may run the translated jobs (as `runnersFor` gives them), each with how many
+   * of those jobs. Kept by list, not by runner: a lint set has few lists and may have thousands of
+   * runners, and a translation is kept for every dind service until the run's end.
+   */
+  readonly runnerLists: ReadonlyMap<readonly Runner[], number>;
 }
 
 /** The job part of the translation; undefined when no strategy was asked for. */
@@ -79,13 +83,12 @@ export function translateJobs(jobs: readonly Job[], ctx: RuleContext): JobTransl
   const placed = jobEdits(changes, ctx.jobs);
   for (const [job, why] of placed.failed) skipped.push(`job \`${job.name}\` was not translated: ${why}`);
   const done = changes.map((c) => c.job).filter((j) => !placed.failed.has(j));
-  const byList = new Map<readonly Runner[], number>();
+  const runnerLists = new Map<readonly Runner[], number>();
   for (const j of new Set(done)) {
     const list = ctx.runnersFor(j);
-    byList.set(list, (byList.get(list) ?? 0) + 1);
+    runnerLists.set(list, (runnerLists.get(list) ?? 0) + 1);
   }
-  const runners = countPerRunner(byList);
-  return { settings, edits: placed.edits, notes, skipped, done: done.length, names: done.map((j) => `\`${j.name}\``).join(', '), runners };
+  return { settings, edits: placed.edits, notes, skipped, done: done.length, names: done.map((j) => `\`${j.name}\``).join(', '), runnerLists };
 }
 
 /**
@@ -98,8 +101,10 @@ export function translationFix(t: JobTranslation, dindJobsOn: (r: Runner) => num
   const edits = [...t.edits];
   const notes = [...t.notes];
   if (t.done > 0) {
-    const stillPrivileged = (r: Runner) => dindJobsOn(r) > (t.runners.get(r) ?? 0);
-    notes.push(...strategyNotes(strategy, settings, t.done, names, [...t.runners.keys()], edits, stillPrivileged));
+    // Only the runner edits of buildkit and socket look at runners.
+    const translatedOn = strategy === 'buildkit' || strategy === 'socket' ? countPerRunner(t.runnerLists) : new Map<Runner, number>();
+    const stillPrivileged = (r: Runner) => dindJobsOn(r) > (translatedOn.get(r) ?? 0);
+    notes.push(...strategyNotes(strategy, settings, t.done, names, [...translatedOn.keys()], edits, stillPrivileged));
   }
   if (edits.length === 0 && t.skipped.length === 0) return undefined;
   return {
