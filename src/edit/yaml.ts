@@ -220,7 +220,6 @@ function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
-/** The offset after the line break ending the line that holds `offset` (or the text's end). */
 /**
  * The line that ends just before `offset` (a line start) is blank: `/\n[ \t]*\r?\n$/` on the text
  * before it, read backwards from `offset` instead of scanning the file from its start.
@@ -234,6 +233,7 @@ export function blankLineBefore(text: string, offset: number): boolean {
   return text[i] === '\n';
 }
 
+/** The offset after the line break ending the line that holds `offset` (or the text's end). */
 function afterLineBreak(text: string, offset: number): number {
   const nl = text.indexOf('\n', offset);
   return nl === -1 ? text.length : nl + 1;

@@ -235,7 +235,8 @@ class TakenRanges {
   private endsInOrder = true;
 
   clashes(start: number, end: number): boolean {
-    for (let i = this.lastStartingAtOrBefore(end); i >= 0; i--) {
+    // From the last range that starts at or before the edit's end, backwards.
+    for (let i = this.countWhile((r) => r.start <= end) - 1; i >= 0; i--) {
       const r = this.ranges[i];
       if ((start < r.end && r.start < end) || (start === end && start === r.start)) return true;
       if (r.end <= start && this.endsInOrder) return false;
@@ -244,29 +245,23 @@ class TakenRanges {
   }
 
   add(start: number, end: number): void {
-    let lo = 0;
-    let hi = this.ranges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const r = this.ranges[mid];
-      if (r.start < start || (r.start === start && r.end <= end)) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.countWhile((r) => r.start < start || (r.start === start && r.end <= end));
     this.ranges.splice(lo, 0, { start, end });
     const before = this.ranges[lo - 1];
     const after = this.ranges[lo + 1];
     if ((before && before.end > end) || (after && end > after.end)) this.endsInOrder = false;
   }
 
-  private lastStartingAtOrBefore(offset: number): number {
+  /** How many ranges, from the first, `before` holds for (it holds for a prefix of the sorted ranges). */
+  private countWhile(before: (r: { start: number; end: number }) => boolean): number {
     let lo = 0;
     let hi = this.ranges.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.ranges[mid].start <= offset) lo = mid + 1;
+      if (before(this.ranges[mid])) lo = mid + 1;
       else hi = mid;
     }
-    return lo - 1;
+    return lo;
   }
 }
 

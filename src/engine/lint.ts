@@ -351,9 +351,9 @@ export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerC
         for (const j of [...p.jobs, ...p.templates.filter((t) => !used.has(templateId(t)))]) pipelineOf.set(j, p);
       }
       const jobs: Job[] = [...pipelineOf.keys()];
-      // GitLab runners run GitLab pipelines only; a Jenkins job runs on an agent no runner config describes.
       // Asked once per job by every cross-file rule: the globs are matched once per pipeline.
       const mapped = new Map<Pipeline, Runner[]>();
+      // GitLab runners run GitLab pipelines only; a Jenkins job runs on an agent no runner config describes.
       const runnersFor = (job: Job): readonly Runner[] => {
         if (job.platform !== 'gitlab') return [];
         const p = pipelineOf.get(job);
