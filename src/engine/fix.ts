@@ -124,12 +124,21 @@ export function fixLoop<R extends { findings: Finding[] }>(
     );
     if (candidates.length === 0) return false;
     let accepted = acceptNonOverlapping(candidates);
-    // A file whose fixed text would not parse is left as it was, with every fix touching it.
+    // A file whose fixed text would not parse is left as it was, with every fix touching it. So is one
+    // that did not parse to begin with (a parser that recovers still reads it, and rules may offer
+    // fixes, but edits placed on a misread structure are not to be trusted).
     for (;;) {
       const next = textsAfter(accepted);
-      const broken = new Set(
-        [...next].filter(([file, text]) => parseProblem(file, text, syntaxOf(file.path) ?? syntaxByName(file.path)) !== undefined).map(([file]) => file),
-      );
+      const syntax = (file: SourceFile) => syntaxOf(file.path) ?? syntaxByName(file.path);
+      const broken = new Map<SourceFile, string>();
+      for (const [file, text] of next) {
+        if (parseProblem(file, text, syntax(file)) === undefined) continue;
+        const unparsed = parseProblem(file, file.text, syntax(file)) !== undefined;
+        broken.set(
+          file,
+          unparsed ? "the file does not parse, so no fix is applied to it" : "its output did not parse, so it was not applied (a bug in the rule's fix)",
+        );
+      }
       if (broken.size === 0) {
         for (const [file, text] of next) {
           if (!originals.has(file.path)) originals.set(file.path, { text: file.text, hasBom: file.hasBom });
@@ -140,7 +149,8 @@ export function fixLoop<R extends { findings: Finding[] }>(
       const bad = new Set(accepted.filter((f) => f.fix.edits.some((e) => broken.has(e.file))));
       for (const f of bad) {
         blocked.add(fixKey(f));
-        skipped.push({ ...outcome(f), reason: "its output did not parse, so it was not applied (a bug in the rule's fix)" });
+        const reason = f.fix.edits.map((e) => broken.get(e.file)).find((r) => r !== undefined)!;
+        skipped.push({ ...outcome(f), reason });
       }
       accepted = accepted.filter((f) => !bad.has(f));
     }
@@ -293,12 +303,7 @@ function applyOverlapping(text: string, edits: readonly Edit[], written: (e: Edi
 function parseProblem(file: SourceFile, text: string, syntax: Syntax): string | undefined {
   const probe = makeSourceFile(file.path, file.relPath, text);
   if (syntax === 'toml') return loadToml(probe, text).error?.message;
-  if (syntax === 'groovy') {
-    // Groovy recovers from errors, so a file may be fixed despite one; the fix must add none.
-    const before = parseGroovyText(file.text).errors.length;
-    const after = parseGroovyText(text).errors;
-    return after.length > before ? after[0]!.message : undefined;
-  }
+  if (syntax === 'groovy') return parseGroovyText(text).errors[0]?.message;
   return loadYaml(probe).problems.find((p) => p.kind === 'parse-error')?.message;
 }
 

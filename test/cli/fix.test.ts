@@ -67,6 +67,20 @@ describe('cilint fix', () => {
     expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(LOGIN);
   });
 
+  it('fixes nothing in a file that does not parse, though a parser that recovers still finds problems', () => {
+    // The Groovy parser reads on past the unterminated string, and the login's finding has a fix.
+    const text = "pipeline {\n  agent any\n  stages {\n    stage('b') { steps { sh 'docker login -u me -p \"$PASS\" r.example.com' } }\n    stage('c') { steps { sh '''echo\n";
+    const dir = repo({ Jenkinsfile: text });
+    const lint = run(['--format', 'json', '--no-config'], dir);
+    expect(lint.stdout).toContain('"rule": "parse-error"');
+    expect(lint.stdout).toContain('"rule": "login-password-arg"');
+    const r = run(['fix', '--no-config'], dir);
+    expect(readFileSync(join(dir, 'Jenkinsfile'), 'utf8')).toBe(text);
+    expect(r.stderr).toContain('skipped: login-password-arg');
+    expect(r.stderr).toContain('in Jenkinsfile: the file does not parse, so no fix is applied to it');
+    expect(r.code).toBe(1);
+  });
+
   it('does not offer the fix where an exact edit is impossible (quoted scalar, pipe, wrapper)', () => {
     const text = 'a:\n  script:\n    - "docker login -p \\"$P\\" r"\n    - cat pw | docker login -p x r\n    - sudo docker login -p "$P" r\n';
     const dir = repo({ '.gitlab-ci.yml': text });
