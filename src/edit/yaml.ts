@@ -274,8 +274,9 @@ function writtenValueRange(file: SourceFile, entry: TEntry): { start: number; en
   const implicitNull = v.kind === 'scalar' && v.value === null && v.span.end <= colon;
   if (implicitNull) return { start: colon, end: colon };
   if (v.span.file.path !== file.path || v.span.start < colon) return undefined;
-  // An anchor or tag before the value would be lost with it.
-  if (/[&!]/.test(text.slice(colon, v.span.start).replace(/#[^\n]*/g, ''))) return undefined;
+  // An anchor before the value would be lost with it, and aliases elsewhere would break; a tag
+  // (`!reference [.tmpl, services]`) belongs to the value it replaces.
+  if (/&/.test(text.slice(colon, v.span.start).replace(/#[^\n]*/g, ''))) return undefined;
   return { start: colon, end: v.span.end };
 }
 

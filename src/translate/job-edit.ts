@@ -50,6 +50,8 @@ interface RawIndex {
   items: Map<string, { seq: TSeq; index: number }>;
   /** Collections written as an entry's value, by their span: the entry and the mapping holding it. */
   owners: Map<string, Located<TEntry>>;
+  /** Every value written as an entry's value (scalars too), by its span: the entry. */
+  values: Map<string, TEntry>;
 }
 
 function within(inner: Span, outer: Span): boolean {
@@ -59,7 +61,7 @@ function within(inner: Span, outer: Span): boolean {
 const rawIndex = memoForGroup((file: SourceFile): RawIndex | undefined => {
   const root = configRoot(file);
   if (!root) return undefined;
-  const index: RawIndex = { root, entries: new Map(), items: new Map(), owners: new Map() };
+  const index: RawIndex = { root, entries: new Map(), items: new Map(), owners: new Map(), values: new Map() };
   const seen = new Set<Tree>();
   const visit = (t: Tree): void => {
     if (seen.has(t)) return;
@@ -67,8 +69,9 @@ const rawIndex = memoForGroup((file: SourceFile): RawIndex | undefined => {
     if (t.kind === 'map') {
       for (const e of ownEntries(file, t)) {
         index.entries.set(spanKey(e.keySpan), { map: t, entry: e });
-        if ((e.value.kind === 'map' || e.value.kind === 'seq') && within(e.value.span, t.span) && e.value.span.start >= e.keySpan.end) {
-          index.owners.set(spanKey(e.value.span), { map: t, entry: e });
+        if (within(e.value.span, t.span) && e.value.span.start >= e.keySpan.end) {
+          index.values.set(spanKey(e.value.span), e);
+          if (e.value.kind === 'map' || e.value.kind === 'seq') index.owners.set(spanKey(e.value.span), { map: t, entry: e });
         }
         visit(e.value);
       }
@@ -206,7 +209,7 @@ export function jobEdits(changes: readonly JobChange[], allJobs: readonly Job[])
         if (why) failed.set(c.job, why);
       }
       if (live.some((c) => failed.has(c.job))) continue;
-      return { edits: render(patches), failed };
+      return { edits: render(patches, (e) => ctx.referenced(e)), failed };
     } catch (e) {
       if (!(e instanceof Conflict)) throw e;
       // A value written once is wanted two ways: each job involved gets its own value instead.
@@ -228,27 +231,48 @@ export function jobEdits(changes: readonly JobChange[], allJobs: readonly Job[])
 
 /** Which jobs take what from where, for one list of jobs. */
 interface Users {
-  /** By `keyword\0span`: the jobs whose keyword comes from the entry written there. */
+  /**
+   * By `keyword\0span`: the jobs whose keyword comes from the entry written there, and those whose
+   * keyword takes that entry's value (`!reference [.tmpl, services]`, an alias of an anchored value).
+   */
   entries: Map<string, Job[]>;
-  /** By `name\0span`: the jobs whose variable comes from the entry written there. */
+  /** By `name\0span`: the jobs whose variable comes from the entry written there, or takes its value. */
   variables: Map<string, Job[]>;
   /** By the span of the mapping the jobs are read from (several when it is a YAML alias). */
   configs: Map<string, Job[]>;
+  /** `key\0span` of the entries whose value some job takes by reference or alias, not by `extends`. */
+  referenced: Set<string>;
 }
 
 /** Built once per list of jobs: every fix of a group of pipelines asks about the same jobs. */
 const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
-  const index: Users = { entries: new Map(), variables: new Map(), configs: new Map() };
+  const index: Users = { entries: new Map(), variables: new Map(), configs: new Map(), referenced: new Set() };
   const add = (map: Map<string, Job[]>, key: string, job: Job) => {
     const list = map.get(key);
     if (list) list.push(job);
     else map.set(key, [job]);
   };
+  // The entry elsewhere whose value a job's entry takes, if any: editing that entry changes the job too.
+  const source = (keySpan: Span, value: Span): TEntry | undefined => {
+    const e = rawIndex(value.file)?.values.get(spanKey(value));
+    return e && spanKey(e.keySpan) !== spanKey(keySpan) ? e : undefined;
+  };
   for (const j of jobs) {
-    for (const [name, v] of j.variables) add(index.variables, `${name}\0${spanKey(v.nameSpan)}`, j);
+    for (const [name, v] of j.variables) {
+      add(index.variables, `${name}\0${spanKey(v.nameSpan)}`, j);
+      const from = v.span !== v.nameSpan ? source(v.nameSpan, v.span) : undefined;
+      if (from) add(index.variables, `${from.key}\0${spanKey(from.keySpan)}`, j);
+    }
     if (!j.config) continue;
     add(index.configs, spanKey(j.config.span), j);
-    for (const key of new Set(j.config.entries.map((e) => e.key))) add(index.entries, `${key}\0${spanKey(getEntry(j.config, key)!.keySpan)}`, j);
+    for (const key of new Set(j.config.entries.map((e) => e.key))) {
+      const e = getEntry(j.config, key)!;
+      add(index.entries, `${key}\0${spanKey(e.keySpan)}`, j);
+      const from = source(e.keySpan, e.value.span);
+      if (!from) continue;
+      add(index.entries, `${from.key}\0${spanKey(from.keySpan)}`, j);
+      index.referenced.add(`${from.key}\0${spanKey(from.keySpan)}`);
+    }
   }
   return index;
 });
@@ -262,6 +286,11 @@ class Context {
     private readonly forced: ReadonlySet<string>,
   ) {
     this.users = usersIndex(allJobs);
+  }
+
+  /** Whether some job takes the value of the entry by reference or alias. */
+  referenced(e: TEntry): boolean {
+    return this.users.referenced.has(`${e.key}\0${spanKey(e.keySpan)}`);
   }
 
   /** Jobs whose `keyword` (or `$variable`) comes from the entry written at `span`. */
@@ -352,18 +381,37 @@ class Context {
       const loc = v && locateEntry(v.nameSpan);
       if (v && loc && this.inPlace(job, 'variables', `$${name}`, v.nameSpan)) patches.replace(v.nameSpan.file, loc.map, name, value, { job, keyword: 'variables' });
       else if (v) toOwn.push([name, value]);
-      else this.addVariables(patches, home === own ? file : home.span.file, home, [[name, value]], { job, keyword: 'variables' });
+      else if (home === own) toOwn.push([name, value]);
+      else this.addVariables(patches, home.span.file, home, [[name, value]], { job, keyword: 'variables' });
     }
-    if (toOwn.length > 0) this.addVariables(patches, file, own, toOwn, { job, keyword: 'variables' });
+    if (toOwn.length > 0) {
+      const taken = job.config && getEntry(job.config, 'variables')?.value;
+      this.addVariables(patches, file, own, toOwn, { job, keyword: 'variables' }, { taken, drop: new Set(t.removeVariables) });
+    }
     return undefined;
   }
 
-  private addVariables(patches: Patches, file: SourceFile, map: TMap, vars: readonly [string, string][], origin: Origin): void {
+  /**
+   * Adds variables to a mapping's `variables:`. A job's own `variables:` that takes its value from
+   * elsewhere (`!reference`, an alias) becomes the job's own copy of what it `taken`, without `drop`
+   * and with the variables added.
+   */
+  private addVariables(
+    patches: Patches,
+    file: SourceFile,
+    map: TMap,
+    vars: readonly [string, string][],
+    origin: Origin,
+    copy?: { taken: Tree | undefined; drop: ReadonlySet<string> },
+  ): void {
     const e = ownEntry(map, 'variables');
     if (e && e.value.kind === 'map' && within(e.value.span, map.span)) {
       for (const [n, v] of vars) patches.add(file, e.value, n, v, origin);
     } else if (!e) {
       patches.add(file, map, 'variables', Object.fromEntries(vars), origin);
+    } else if (copy?.taken?.kind === 'map') {
+      const kept = Object.entries(toPlain(copy.taken) as Record<string, YamlValue>).filter(([n]) => !copy.drop.has(n));
+      patches.replace(file, map, 'variables', Object.fromEntries([...kept, ...vars]), origin);
     } else {
       throw new Conflict([origin]);
     }
@@ -435,7 +483,8 @@ function serviceTrees(t: Tree): Tree[] {
 
 /* ---------- From patches to edits ---------- */
 
-function render(patches: Patches): Edit[] {
+/** `referenced`: whether a job takes the entry's value by reference, so the key must stay. */
+function render(patches: Patches, referenced: (e: TEntry) => boolean): Edit[] {
   const edits: Edit[] = [];
   for (const p of patches.seqs.values()) {
     const changes = new Map([...p.changes].map(([i, c]) => [i, c.values]));
@@ -449,8 +498,11 @@ function render(patches: Patches): Edit[] {
     if (p.add.size === 0 && p.replace.size === 0 && own.length > 0 && own.every((e) => p.remove.has(e.key))) {
       const owner = rawIndex(p.file)?.owners.get(spanKey(p.map.span));
       if (owner && owner.entry.key === 'variables') {
-        const out = patchMapEntries(p.file, owner.map, new Set(['variables']), [], layoutOf(p.file));
-        if (!out) throw new Conflict([...p.remove.values()].flat());
+        // Unless a `!reference` reads it: then it stays, empty.
+        const out = referenced(owner.entry)
+          ? [replaceEntryValue(p.file, owner.entry, {}, layoutOf(p.file))].filter((e) => e !== undefined)
+          : patchMapEntries(p.file, owner.map, new Set(['variables']), [], layoutOf(p.file));
+        if (!out?.length) throw new Conflict([...p.remove.values()].flat());
         edits.push(...out);
         continue;
       }
