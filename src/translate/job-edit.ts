@@ -209,7 +209,7 @@ export function jobEdits(changes: readonly JobChange[], allJobs: readonly Job[])
         if (why) failed.set(c.job, why);
       }
       if (live.some((c) => failed.has(c.job))) continue;
-      return { edits: render(patches, (e) => ctx.referenced(e)), failed };
+      return { edits: render(patches, (e) => ctx.referenced(e.key, e.keySpan)), failed };
     } catch (e) {
       if (!(e instanceof Conflict)) throw e;
       // A value written once is wanted two ways: each job involved gets its own value instead.
@@ -240,7 +240,10 @@ interface Users {
   variables: Map<string, Job[]>;
   /** By the span of the mapping the jobs are read from (several when it is a YAML alias). */
   configs: Map<string, Job[]>;
-  /** `key\0span` of the entries whose value some job takes by reference or alias, not by `extends`. */
+  /**
+   * `key\0span` of the entries whose value some job takes by reference or alias, not by `extends`
+   * (`$name\0span` for a variable): removing one would break the reference.
+   */
   referenced: Set<string>;
 }
 
@@ -261,7 +264,9 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
     for (const [name, v] of j.variables) {
       add(index.variables, `${name}\0${spanKey(v.nameSpan)}`, j);
       const from = v.span !== v.nameSpan ? source(v.nameSpan, v.span) : undefined;
-      if (from) add(index.variables, `${from.key}\0${spanKey(from.keySpan)}`, j);
+      if (!from) continue;
+      add(index.variables, `${from.key}\0${spanKey(from.keySpan)}`, j);
+      index.referenced.add(`$${from.key}\0${spanKey(from.keySpan)}`);
     }
     if (!j.config) continue;
     add(index.configs, spanKey(j.config.span), j);
@@ -288,9 +293,9 @@ class Context {
     this.users = usersIndex(allJobs);
   }
 
-  /** Whether some job takes the value of the entry by reference or alias. */
-  referenced(e: TEntry): boolean {
-    return this.users.referenced.has(`${e.key}\0${spanKey(e.keySpan)}`);
+  /** Whether some job takes the value of the entry written at `span` (`$name` for a variable) by reference or alias. */
+  referenced(key: string, span: Span): boolean {
+    return this.users.referenced.has(`${key}\0${spanKey(span)}`);
   }
 
   /** Jobs whose `keyword` (or `$variable`) comes from the entry written at `span`. */
@@ -367,7 +372,7 @@ class Context {
       const v = job.variables.get(name);
       if (!v) continue;
       const loc = locateEntry(v.nameSpan);
-      if (loc && this.inPlace(job, 'variables', `$${name}`, v.nameSpan)) {
+      if (loc && this.inPlace(job, 'variables', `$${name}`, v.nameSpan) && !this.referenced(`$${name}`, v.nameSpan)) {
         patches.remove(v.nameSpan.file, loc.map, name, { job, keyword: 'variables' });
         continue;
       }
