@@ -1,13 +1,13 @@
 import { dindServices } from '../docker/job.js';
 import { countPerRunner } from '../docker/runner.js';
 import type { Edit, Fix, FixSettings, RuleContext, Strategy } from '../engine/rule.js';
-import type { Job } from '../model/pipeline.js';
+import type { Job, ScriptStep } from '../model/pipeline.js';
 import type { Runner } from '../model/runner.js';
 import { translateBuildah } from './buildah.js';
 import { translateBuildkit } from './buildkit.js';
 import { jobEdits, type JobChange } from './job-edit.js';
 import { translateKaniko } from './kaniko.js';
-import { readJobPlan } from './plan.js';
+import { readJobPlan, type JobPlan } from './plan.js';
 import { buildkitRunnerEdits, socketRunnerEdits } from './runner.js';
 import { translateSocket } from './socket.js';
 import type { TranslateOutcome } from './translation.js';
@@ -29,7 +29,16 @@ export function builderImage(settings: FixSettings, strategy: Exclude<Strategy, 
 }
 
 export function translateJob(job: Job, settings: FixSettings): TranslateOutcome {
-  const plan = readJobPlan(job);
+  const outcome = translatePlan(readJobPlan(job), settings);
+  // A job that only logs in and pulls builds nothing: a one-shot builder would leave it no `script`,
+  // which GitLab requires.
+  if ('translation' in outcome && emptiesScript(job, outcome.translation.steps)) {
+    return { blocked: [`job \`${job.name}\` builds no image: ${settings.strategy} would leave nothing of its \`script\``] };
+  }
+  return outcome;
+}
+
+function translatePlan(plan: JobPlan, settings: FixSettings): TranslateOutcome {
   switch (settings.strategy) {
     case 'buildah':
       return translateBuildah(plan, builderImage(settings, 'buildah'));
@@ -40,6 +49,11 @@ export function translateJob(job: Job, settings: FixSettings): TranslateOutcome 
     case 'socket':
       return translateSocket(plan);
   }
+}
+
+function emptiesScript(job: Job, steps: ReadonlyMap<ScriptStep, readonly string[]>): boolean {
+  const script = job.scripts.filter((s) => s.section === 'script');
+  return script.length > 0 && script.every((s) => steps.get(s)?.length === 0);
 }
 
 /**

@@ -54,6 +54,13 @@ describe('kaniko', () => {
     expect(pulled.skipped[0]).toContain('which tags an image this job does not build');
   });
 
+  it('is not offered for a job that builds nothing (its script would be left empty)', () => {
+    const { out, skipped } = translate(script('docker pull "$CI_REGISTRY_IMAGE:cache"', 'docker info'), 'kaniko', '  before_script:\n    - docker login -u $U -p $P $CI_REGISTRY\n');
+    expect(out).toContain('docker:27-dind');
+    expect(out).toContain('- docker pull "$CI_REGISTRY_IMAGE:cache"');
+    expect(skipped).toEqual(['job `build` builds no image: kaniko would leave nothing of its `script`']);
+  });
+
   it('drops a wait-for-the-daemon loop and docker info', () => {
     const { out } = translate(script('until docker info; do sleep 1; done', 'docker info', 'docker build -t app .'), 'kaniko');
     expect(out).not.toContain('docker info');
