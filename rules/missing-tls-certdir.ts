@@ -2,7 +2,9 @@ import { defineRule } from '../src/engine/rule.js';
 import { dindServices, jobDockerHost } from '../src/docker/job.js';
 import { addMapEntry, configRoot, topLevelEntryAt } from '../src/edit/yaml.js';
 import type { Fix } from '../src/engine/rule.js';
-import type { Span } from '../src/model/span.js';
+import type { Job } from '../src/model/pipeline.js';
+import { spanKey, type Span } from '../src/model/span.js';
+import { getEntry } from '../src/model/tree.js';
 
 /**
  * ## What it does
@@ -73,7 +75,7 @@ export default defineRule({
         if (svc.env.has('DOCKER_TLS_CERTDIR')) continue;
         report({
           at: svc.container.span,
-          fix: certdirFix(svc.container.span),
+          fix: certdirFix(svc.container.span, job),
           message:
             'DOCKER_TLS_CERTDIR is not set: the dind daemon starts with TLS on port 2376, and unless the runner shares ' +
             '/certs/client the job\'s client falls back to tcp://docker:2375 and cannot connect; set DOCKER_TLS_CERTDIR: "/certs".',
@@ -87,13 +89,20 @@ export default defineRule({
  * `DOCKER_TLS_CERTDIR: "/certs"` in the variables of the top-level entry that declares the service:
  * the job or template, or the global variables for a service from `default:` (or legacy `services:`).
  */
-function certdirFix(service: Span): Fix | undefined {
+function certdirFix(service: Span, job: Job): Fix | undefined {
   const file = service.file;
   const root = configRoot(file);
   const entry = root && topLevelEntryAt(root, service.start);
   if (!root || !entry) return undefined;
   const global = entry.key === 'default' || entry.key === 'services';
   const owner = global ? { key: '', keySpan: root.span, value: root } : entry;
+  // Variables written there that the job does not see (its own `variables: !reference [...]` replaces
+  // them, or `inherit:` leaves them out) say that one more would not reach it either.
+  const written = owner.value.kind === 'map' ? getEntry(owner.value, 'variables')?.value : undefined;
+  if (written?.kind === 'map' && written.entries.length > 0) {
+    const seen = new Set([...job.variables.values()].map((v) => spanKey(v.nameSpan)));
+    if (!written.entries.some((e) => seen.has(spanKey(e.keySpan)))) return undefined;
+  }
   const edit = addMapEntry(file, owner, 'variables', 'DOCKER_TLS_CERTDIR', '"/certs"');
   return edit && { title: 'set DOCKER_TLS_CERTDIR: "/certs"', applicability: 'unsafe', edits: [edit] };
 }

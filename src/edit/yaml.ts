@@ -56,7 +56,8 @@ export function addMapEntry(file: SourceFile, owner: TEntry, childKey: string, k
     return { file, start: at, end: at, text: `\n${indent}${childKey}:\n${indent}${step}${key}: ${valueText}` };
   }
   const map = child.value;
-  if (map.kind !== 'map') return undefined;
+  // A key already there stays the only one: a second would be a duplicate key.
+  if (map.kind !== 'map' || getEntry(map, key)) return undefined;
   if (isFlowCollection(file, map)) {
     const close = map.span.end - 1;
     if (file.text[close] !== '}') return undefined;

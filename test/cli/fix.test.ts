@@ -81,6 +81,24 @@ describe('cilint fix', () => {
     expect(r.code).toBe(1);
   });
 
+  it('sets DOCKER_TLS_CERTDIR only where the job sees it, and never twice', () => {
+    // The job's `variables: !reference` replaces the template's: a variable added there would not reach it.
+    const text =
+      '.dind:\n  image: docker:27\n  services:\n    - docker:27-dind\n  variables:\n    DOCKER_HOST: tcp://docker:2376\n' +
+      '.vars:\n  variables:\n    TAG: latest\ntag:\n  extends: .dind\n  variables: !reference [.vars, variables]\n  script:\n    - docker build -t app:$TAG .\n';
+    const dir = repo({ '.gitlab-ci.yml': text });
+    const r = run(['fix', '--unsafe-fixes', '--no-config'], dir);
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(text);
+    expect(r.stdout).toContain('missing-tls-certdir');
+    expect(r.stderr).not.toContain('did not settle');
+    // With variables of its own, merged with the template's by `extends`, the template is the place.
+    const merged = text.replace('  variables: !reference [.vars, variables]\n', '  variables:\n    TAG: latest\n');
+    const dir2 = repo({ '.gitlab-ci.yml': merged });
+    run(['fix', '--unsafe-fixes', '--no-config'], dir2);
+    const fixed = readFileSync(join(dir2, '.gitlab-ci.yml'), 'utf8');
+    expect(fixed).toBe(merged.replace('tcp://docker:2376\n', 'tcp://docker:2376\n    DOCKER_TLS_CERTDIR: "/certs"\n'));
+  });
+
   it('does not offer the fix where an exact edit is impossible (quoted scalar, pipe, wrapper)', () => {
     const text = 'a:\n  script:\n    - "docker login -p \\"$P\\" r"\n    - cat pw | docker login -p x r\n    - sudo docker login -p "$P" r\n';
     const dir = repo({ '.gitlab-ci.yml': text });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  addMapEntry,
   blankLineBefore,
   configRoot,
   FlowSeq,
@@ -89,6 +90,20 @@ describe('editing mappings and sequences in place', () => {
     const text = 'build:\n  services: &svc\n    - docker:dind\n  script: x\n';
     const { f, job: m, layout } = job(text);
     expect(replaceEntryValue(f, getEntry(m, 'services')!, [], layout)).toBeUndefined();
+  });
+
+  it('replaces a value written with a tag (a !reference), tag and all', () => {
+    const text = 'build:\n  services: !reference [.dind, services]  # shared\n  script: x\n';
+    const { f, job: m, layout } = job(text);
+    expect(apply(text, [replaceEntryValue(f, getEntry(m, 'services')!, [], layout)!])).toBe('build:\n  services: []  # shared\n  script: x\n');
+  });
+
+  it('adds a mapping entry, never a second one under a key already there', () => {
+    const text = 'build:\n  variables:\n    A: "1"\n  script: x\n';
+    const { f } = job(text);
+    const owner = configRoot(f)!.entries[0];
+    expect(apply(text, [addMapEntry(f, owner, 'variables', 'B', '"2"')!])).toBe('build:\n  variables:\n    A: "1"\n    B: "2"\n  script: x\n');
+    expect(addMapEntry(f, owner, 'variables', 'A', '"2"')).toBeUndefined();
   });
 
   it('replaces sequence items by none or several, keeping comments of the others', () => {
