@@ -207,6 +207,18 @@ describe('templates in use', () => {
     });
   });
 
+  it('takes a service or image kept under a hidden key for an alias for no template, variables or not', () => {
+    const p = parseMemory({
+      '.gitlab-ci.yml':
+        '.dind-service: &dind\n  name: docker:27-dind\n  alias: docker\n  variables:\n    DOCKER_TLS_CERTDIR: /certs\n' +
+        '.base:\n  variables:\n    A: "1"\n' +
+        'build:\n  image: docker:27\n  services: [*dind]\n  script: docker build .\n',
+    });
+    expect(p.templates.map((t) => t.name)).toEqual(['.base']);
+    expect(p.issues).toEqual([]);
+    expect(job(p, 'build').services[0].variables.get('DOCKER_TLS_CERTDIR')?.value).toBe('/certs');
+  });
+
   it('identifies templates where they are defined, in included files too', () => {
     const p = parseFixture('include-list');
     expect(templateUse(p)).toEqual({ '.dind': true, '.registry-login': true });
