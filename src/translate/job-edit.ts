@@ -497,20 +497,40 @@ function render(patches: Patches, referenced: (e: TEntry) => boolean): Edit[] {
     if (!out) throw new Conflict(p.changes.values().next().value!.origins);
     edits.push(...out);
   }
-  for (const p of patches.maps.values()) {
-    // A variables mapping that loses every entry goes with its key.
+  const maps = [...patches.maps.values()];
+  const bySpan = new Map(maps.map((p) => [spanKey(p.map.span), p]));
+  const ownerOf = (p: MapPatch) => rawIndex(p.file)?.owners.get(spanKey(p.map.span));
+  const empties = (p: MapPatch) => {
     const own = ownEntries(p.file, p.map);
-    if (p.add.size === 0 && p.replace.size === 0 && own.length > 0 && own.every((e) => p.remove.has(e.key))) {
-      const owner = rawIndex(p.file)?.owners.get(spanKey(p.map.span));
-      if (owner && owner.entry.key === 'variables') {
-        // Unless a `!reference` reads it: then it stays, empty.
-        const out = referenced(owner.entry)
-          ? [replaceEntryValue(p.file, owner.entry, {}, layoutOf(p.file))].filter((e) => e !== undefined)
-          : patchMapEntries(p.file, owner.map, new Set(['variables']), [], layoutOf(p.file));
-        if (!out?.length) throw new Conflict([...p.remove.values()].flat());
-        edits.push(...out);
-        continue;
-      }
+    return p.add.size === 0 && p.replace.size === 0 && own.length > 0 && own.every((e) => p.remove.has(e.key));
+  };
+  // A variables mapping that loses every entry goes with its key, unless a `!reference` reads it: the
+  // key's removal joins the edits of the mapping holding it, which may then be left empty too.
+  const gone = new Set<MapPatch>();
+  for (const p of maps) {
+    const owner = empties(p) ? ownerOf(p) : undefined;
+    if (!owner || owner.entry.key !== 'variables' || referenced(owner.entry)) continue;
+    const key = spanKey(owner.map.span);
+    let parent = bySpan.get(key);
+    if (!parent) {
+      bySpan.set(key, (parent = { file: p.file, map: owner.map, remove: new Map(), replace: new Map(), add: new Map() }));
+      maps.push(parent);
+    }
+    const origins = [...p.remove.values()].flat();
+    if (parent.replace.has('variables') || parent.add.has('variables')) throw new Conflict(origins);
+    parent.remove.set('variables', [...(parent.remove.get('variables') ?? []), ...origins]);
+    gone.add(p);
+  }
+  for (const p of maps) {
+    if (gone.has(p)) continue;
+    // A mapping left with no entries is written `{}`: `key:` alone would be null, and a template the
+    // translation emptied is still extended.
+    const owner = empties(p) ? ownerOf(p) : undefined;
+    if (owner) {
+      const edit = replaceEntryValue(p.file, owner.entry, {}, layoutOf(p.file));
+      if (!edit) throw new Conflict([...p.remove.values()].flat());
+      edits.push(edit);
+      continue;
     }
     const out = patchMapEntries(p.file, p.map, new Set(p.remove.keys()), [...p.add].map(([k, v]) => [k, v.value] as const), layoutOf(p.file));
     if (!out) throw new Conflict([...p.remove.values(), ...[...p.add.values()].map((a) => a.origins)].flat());
