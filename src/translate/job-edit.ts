@@ -209,7 +209,7 @@ export function jobEdits(changes: readonly JobChange[], allJobs: readonly Job[])
         if (why) failed.set(c.job, why);
       }
       if (live.some((c) => failed.has(c.job))) continue;
-      return { edits: render(patches, (e) => ctx.referenced(e.key, e.keySpan)), failed };
+      return { edits: render(patches, (e) => ctx.referenced(e.keySpan)), failed };
     } catch (e) {
       if (!(e instanceof Conflict)) throw e;
       // A value written once is wanted two ways: each job involved gets its own value instead.
@@ -241,8 +241,8 @@ interface Users {
   /** By the span of the mapping the jobs are read from (several when it is a YAML alias). */
   configs: Map<string, Job[]>;
   /**
-   * `key\0span` of the entries whose value some job takes by reference or alias, not by `extends`
-   * (`$name\0span` for a variable): removing one would break the reference.
+   * The key spans of the entries whose value some job takes by reference or alias, not by `extends`,
+   * as a variable or as any keyword: removing one would break the reference.
    */
   referenced: Set<string>;
 }
@@ -266,7 +266,7 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
       const from = v.span !== v.nameSpan ? source(v.nameSpan, v.span) : undefined;
       if (!from) continue;
       add(index.variables, `${from.key}\0${spanKey(from.keySpan)}`, j);
-      index.referenced.add(`$${from.key}\0${spanKey(from.keySpan)}`);
+      index.referenced.add(spanKey(from.keySpan));
     }
     if (!j.config) continue;
     add(index.configs, spanKey(j.config.span), j);
@@ -276,7 +276,7 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
       const from = source(e.keySpan, e.value.span);
       if (!from) continue;
       add(index.entries, `${from.key}\0${spanKey(from.keySpan)}`, j);
-      index.referenced.add(`${from.key}\0${spanKey(from.keySpan)}`);
+      index.referenced.add(spanKey(from.keySpan));
     }
   }
   return index;
@@ -293,9 +293,9 @@ class Context {
     this.users = usersIndex(allJobs);
   }
 
-  /** Whether some job takes the value of the entry written at `span` (`$name` for a variable) by reference or alias. */
-  referenced(key: string, span: Span): boolean {
-    return this.users.referenced.has(`${key}\0${spanKey(span)}`);
+  /** Whether some job takes the value of the entry whose key is written at `span` by reference or alias. */
+  referenced(span: Span): boolean {
+    return this.users.referenced.has(spanKey(span));
   }
 
   /** Jobs whose `keyword` (or `$variable`) comes from the entry written at `span`. */
@@ -372,7 +372,7 @@ class Context {
       const v = job.variables.get(name);
       if (!v) continue;
       const loc = locateEntry(v.nameSpan);
-      if (loc && this.inPlace(job, 'variables', `$${name}`, v.nameSpan) && !this.referenced(`$${name}`, v.nameSpan)) {
+      if (loc && this.inPlace(job, 'variables', `$${name}`, v.nameSpan) && !this.referenced(v.nameSpan)) {
         patches.remove(v.nameSpan.file, loc.map, name, { job, keyword: 'variables' });
         continue;
       }
