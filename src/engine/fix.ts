@@ -127,9 +127,9 @@ export function fixLoop<R extends { findings: Finding[] }>(
     // A file whose fixed text would not parse is left as it was, with every fix touching it. So is one
     // that did not parse to begin with (a parser that recovers still reads it, and rules may offer
     // fixes, but edits placed on a misread structure are not to be trusted).
+    const syntax = (file: SourceFile) => syntaxOf(file.path) ?? syntaxByName(file.path);
     for (;;) {
       const next = textsAfter(accepted);
-      const syntax = (file: SourceFile) => syntaxOf(file.path) ?? syntaxByName(file.path);
       const broken = new Map<SourceFile, string>();
       for (const [file, text] of next) {
         if (parseProblem(file, text, syntax(file)) === undefined) continue;

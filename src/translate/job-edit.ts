@@ -48,10 +48,8 @@ interface RawIndex {
   root: TMap;
   entries: Map<string, Located<TEntry>>;
   items: Map<string, { seq: TSeq; index: number }>;
-  /** Collections written as an entry's value, by their span: the entry and the mapping holding it. */
+  /** Values written as an entry's value (collections and scalars), by their span: the entry and the mapping holding it. */
   owners: Map<string, Located<TEntry>>;
-  /** Every value written as an entry's value (scalars too), by its span: the entry. */
-  values: Map<string, TEntry>;
 }
 
 function within(inner: Span, outer: Span): boolean {
@@ -61,7 +59,7 @@ function within(inner: Span, outer: Span): boolean {
 const rawIndex = memoForGroup((file: SourceFile): RawIndex | undefined => {
   const root = configRoot(file);
   if (!root) return undefined;
-  const index: RawIndex = { root, entries: new Map(), items: new Map(), owners: new Map(), values: new Map() };
+  const index: RawIndex = { root, entries: new Map(), items: new Map(), owners: new Map() };
   const seen = new Set<Tree>();
   const visit = (t: Tree): void => {
     if (seen.has(t)) return;
@@ -69,10 +67,7 @@ const rawIndex = memoForGroup((file: SourceFile): RawIndex | undefined => {
     if (t.kind === 'map') {
       for (const e of ownEntries(file, t)) {
         index.entries.set(spanKey(e.keySpan), { map: t, entry: e });
-        if (within(e.value.span, t.span) && e.value.span.start >= e.keySpan.end) {
-          index.values.set(spanKey(e.value.span), e);
-          if (e.value.kind === 'map' || e.value.kind === 'seq') index.owners.set(spanKey(e.value.span), { map: t, entry: e });
-        }
+        if (within(e.value.span, t.span) && e.value.span.start >= e.keySpan.end) index.owners.set(spanKey(e.value.span), { map: t, entry: e });
         visit(e.value);
       }
     } else if (t.kind === 'seq') {
@@ -255,28 +250,25 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
     if (list) list.push(job);
     else map.set(key, [job]);
   };
-  // The entry elsewhere whose value a job's entry takes, if any: editing that entry changes the job too.
-  const source = (keySpan: Span, value: Span): TEntry | undefined => {
-    const e = rawIndex(value.file)?.values.get(spanKey(value));
-    return e && spanKey(e.keySpan) !== spanKey(keySpan) ? e : undefined;
+  // A job whose entry (or variable) written at `keySpan` takes the value of an entry written elsewhere
+  // reads that entry too: editing it changes the job, and removing it breaks the reference.
+  const addReader = (map: Map<string, Job[]>, keySpan: Span, value: Span, job: Job) => {
+    const from = rawIndex(value.file)?.owners.get(spanKey(value))?.entry;
+    if (!from || spanKey(from.keySpan) === spanKey(keySpan)) return;
+    add(map, `${from.key}\0${spanKey(from.keySpan)}`, job);
+    index.referenced.add(spanKey(from.keySpan));
   };
   for (const j of jobs) {
     for (const [name, v] of j.variables) {
       add(index.variables, `${name}\0${spanKey(v.nameSpan)}`, j);
-      const from = v.span !== v.nameSpan ? source(v.nameSpan, v.span) : undefined;
-      if (!from) continue;
-      add(index.variables, `${from.key}\0${spanKey(from.keySpan)}`, j);
-      index.referenced.add(spanKey(from.keySpan));
+      addReader(index.variables, v.nameSpan, v.span, j);
     }
     if (!j.config) continue;
     add(index.configs, spanKey(j.config.span), j);
     for (const key of new Set(j.config.entries.map((e) => e.key))) {
       const e = getEntry(j.config, key)!;
       add(index.entries, `${key}\0${spanKey(e.keySpan)}`, j);
-      const from = source(e.keySpan, e.value.span);
-      if (!from) continue;
-      add(index.entries, `${from.key}\0${spanKey(from.keySpan)}`, j);
-      index.referenced.add(spanKey(from.keySpan));
+      addReader(index.entries, e.keySpan, e.value.span, j);
     }
   }
   return index;
@@ -497,8 +489,6 @@ function render(patches: Patches, referenced: (e: TEntry) => boolean): Edit[] {
     if (!out) throw new Conflict(p.changes.values().next().value!.origins);
     edits.push(...out);
   }
-  const maps = [...patches.maps.values()];
-  const bySpan = new Map(maps.map((p) => [spanKey(p.map.span), p]));
   const ownerOf = (p: MapPatch) => rawIndex(p.file)?.owners.get(spanKey(p.map.span));
   const empties = (p: MapPatch) => {
     const own = ownEntries(p.file, p.map);
@@ -507,21 +497,15 @@ function render(patches: Patches, referenced: (e: TEntry) => boolean): Edit[] {
   // A variables mapping that loses every entry goes with its key, unless a `!reference` reads it: the
   // key's removal joins the edits of the mapping holding it, which may then be left empty too.
   const gone = new Set<MapPatch>();
-  for (const p of maps) {
+  for (const p of [...patches.maps.values()]) {
     const owner = empties(p) ? ownerOf(p) : undefined;
     if (!owner || owner.entry.key !== 'variables' || referenced(owner.entry)) continue;
-    const key = spanKey(owner.map.span);
-    let parent = bySpan.get(key);
-    if (!parent) {
-      bySpan.set(key, (parent = { file: p.file, map: owner.map, remove: new Map(), replace: new Map(), add: new Map() }));
-      maps.push(parent);
-    }
     const origins = [...p.remove.values()].flat();
-    if (parent.replace.has('variables') || parent.add.has('variables')) throw new Conflict(origins);
-    parent.remove.set('variables', [...(parent.remove.get('variables') ?? []), ...origins]);
+    if (patches.maps.get(spanKey(owner.map.span))?.add.has('variables')) throw new Conflict(origins);
+    for (const origin of origins) patches.remove(p.file, owner.map, 'variables', origin);
     gone.add(p);
   }
-  for (const p of maps) {
+  for (const p of patches.maps.values()) {
     if (gone.has(p)) continue;
     // A mapping left with no entries is written `{}`: `key:` alone would be null, and a template the
     // translation emptied is still extended.

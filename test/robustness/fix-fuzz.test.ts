@@ -33,10 +33,10 @@ interface JsonReport {
 }
 
 /**
- * The file's parse errors: of its own language (YAML, TOML, Groovy, or a read error), and of pod YAML
- * embedded in a Jenkinsfile's strings.
+ * How many problems a lint reports in the file: parse errors of its own language (YAML, TOML, Groovy, or
+ * a read error), parse errors of pod YAML embedded in a Jenkinsfile's strings, and structural findings.
  */
-function parseErrors(stdout: string, name: string): { own: number; embedded: number; structure: number } {
+function problemsOf(stdout: string, name: string): { own: number; embedded: number; structure: number } {
   const findings = stdout === '' ? [] : (JSON.parse(stdout) as JsonReport).findings.filter((f) => f.file === name);
   const errors = findings.filter((f) => f.rule === 'parse-error');
   const embedded = errors.filter((f) => f.message.startsWith('pod YAML:')).length;
@@ -63,7 +63,7 @@ function fixAndCheck(which: number, ms: readonly Mutation[], strategy: Strategy 
   const [name, text] = files[which];
   const before = ms.reduce(mutate, text);
   const dir = repo({ [name]: Buffer.from(before, 'latin1') });
-  const was = parseErrors(run(['--format', 'json', '--no-config'], dir).stdout, name);
+  const was = problemsOf(run(['--format', 'json', '--no-config'], dir).stdout, name);
   const args = ['fix', '--no-config', ...(strategy ? ['--strategy', strategy] : []), ...(unsafe ? ['--unsafe-fixes'] : [])];
   const r = run(args, dir);
   if (r.code === 2) expect(r.stderr).toMatch(/^cilint: [^\n]+\n/);
@@ -74,7 +74,7 @@ function fixAndCheck(which: number, ms: readonly Mutation[], strategy: Strategy 
   // Only a file that parses is fixed, and what fix wrote parses too (pod YAML in a Jenkinsfile is a
   // string to Groovy: a fix elsewhere may leave its errors, never add one); the form is kept.
   expect(was.own).toBe(0);
-  const now = parseErrors(run(['--format', 'json', '--no-config'], dir).stdout, name);
+  const now = problemsOf(run(['--format', 'json', '--no-config'], dir).stdout, name);
   expect(now.own).toBe(0);
   expect(now.embedded).toBeLessThanOrEqual(was.embedded);
   expect(now.structure).toBeLessThanOrEqual(was.structure);

@@ -73,6 +73,9 @@ export const JOB_KEYWORDS = new Set([
   'start_in',
 ]);
 
+/** The keys of an image or service written as a mapping; `variables` is a job keyword as well. */
+export const CONTAINER_KEYWORDS = new Set(['name', 'alias', 'entrypoint', 'command', 'variables', 'pull_policy', 'docker', 'kubernetes']);
+
 /** GitLab's limit on `extends` depth and on nested `!reference`. */
 export const MAX_EXTENDS_DEPTH = 11;
 export const MAX_REFERENCE_DEPTH = 10;

@@ -1,6 +1,7 @@
 import type { ModelIssue } from '../../model/pipeline.js';
 import { asScalar, getEntry, type TEntry, type TMap, type Tree } from '../../model/tree.js';
 import {
+  CONTAINER_KEYWORDS,
   DEFAULTABLE_KEYWORDS,
   GLOBAL_KEYWORDS,
   JOB_KEYWORDS,
@@ -69,13 +70,10 @@ export function isHiddenKey(key: string): boolean {
   return key.startsWith('.');
 }
 
-/** The keys of an image or service written as a mapping; `variables` is a job keyword as well. */
-const CONTAINER_KEYS = new Set(['name', 'alias', 'entrypoint', 'command', 'variables', 'pull_policy', 'docker', 'kubernetes']);
-
 function hasJobKeyword(map: TMap): boolean {
   // A service or image kept under a hidden key for a YAML alias (`- *dind-service`) is no template,
   // whatever `variables:` it has.
-  if (getEntry(map, 'name') && map.entries.every((e) => CONTAINER_KEYS.has(e.key))) return false;
+  if (getEntry(map, 'name') && map.entries.every((e) => CONTAINER_KEYWORDS.has(e.key))) return false;
   return map.entries.some((e) => JOB_KEYWORDS.has(e.key));
 }
 
