@@ -72,6 +72,15 @@ export default defineRule({
       }
     }
   },
+  shareState: {
+    pack: ({ needing }, codec) => [...needing].map(([r, job]) => ({ runner: codec.runner(r), name: job.name, nameSpan: codec.span(job.nameSpan) })),
+    merge({ needing }, packed, codec) {
+      for (const { runner, name, nameSpan } of packed) {
+        const r = codec.unrunner(runner);
+        if (!needing.has(r)) needing.set(r, { name, nameSpan: codec.unspan(nameSpan) });
+      }
+    },
+  },
   finish({ report }, { needing }) {
     for (const [r, job] of needing) {
       const at = isKubernetes(r) ? (r.kubernetes?.span ?? r.span) : (r.docker?.volumes?.span ?? r.docker?.span ?? r.span);

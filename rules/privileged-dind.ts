@@ -152,6 +152,16 @@ spec:
       });
     }
   },
+  // Only `cilint lint` runs in parallel: no translation is built, nor jobs counted, without a strategy.
+  shareState: {
+    pack({ services, dindJobsOn }, codec) {
+      if (dindJobsOn.size > 0 || services.some((s) => s.translation)) throw new Error('privileged-dind: a translation cannot be sent to another thread');
+      return services.map(({ at, message }) => ({ at: codec.span(at), message }));
+    },
+    merge({ services }, packed, codec) {
+      for (const { at, message } of packed) services.push({ at: codec.unspan(at), message, translation: undefined });
+    },
+  },
   finish({ report }, { services, dindJobsOn }) {
     const perRunner = countPerRunner(dindJobsOn);
     for (const { at, message, translation } of services) {

@@ -65,6 +65,13 @@ export default defineRule({
       if (j.platform === 'gitlab') for (const s of dindServices(j)) seen.dindImages.add(s.container.image.value);
     }
   },
+  shareState: {
+    pack: (seen) => ({ gitlab: seen.gitlab, dindImages: [...seen.dindImages] }),
+    merge(seen, packed) {
+      seen.gitlab ||= packed.gitlab;
+      for (const image of packed.dindImages) seen.dindImages.add(image);
+    },
+  },
   finish({ runners, report }, seen) {
     const dindImages = [...seen.dindImages].sort();
     const needsPrivilege = dindImages.length > 0;

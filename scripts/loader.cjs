@@ -33,7 +33,8 @@ if (mode === 'report') {
   process.stderr.write(`cilint: code cache ${cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'used'}\n`);
 }
 const training = process.env.CILINT_WRITE_CODE_CACHE;
-if (training) {
+// The worker threads of a parallel lint run this loader too: only the main thread writes the cache.
+if (training && require('node:worker_threads').isMainThread) {
   // After the run, so that the cache holds every function the run compiled, not only the top level.
   process.once('exit', () => writeFileSync(training, Buffer.concat([Buffer.from(id, 'latin1'), script.createCachedData()])));
 }

@@ -53,6 +53,7 @@ interface LintFlags {
   reportUnusedDisables?: boolean;
   stdin?: boolean;
   stdinFilename?: string;
+  concurrency?: string;
 }
 
 function loadConfig(io: Io, paths: string[], flags: LintFlags): Config {
@@ -73,8 +74,10 @@ function lint(io: Io, paths: string[], flags: LintFlags): number {
     ...lintOptions(io, paths, flags, config),
     reportUnusedDisables: flags.reportUnusedDisables,
     stdin: flags.stdin ? { text: io.readStdin?.() ?? '', filename: flags.stdinFilename! } : undefined,
+    concurrency: concurrencyOf(flags.concurrency),
   });
   for (const note of result.notes) io.stderr(`cilint: ${note}\n`);
+  if (io.env.CILINT_THREADS === 'report') io.stderr(`cilint: linted in ${result.threads} thread${result.threads === 1 ? '' : 's'}\n`);
   if (result.targets.length === 0) {
     if (result.notes.length > 0) return EXIT_OK;
     io.stderr(
@@ -93,6 +96,17 @@ function lint(io: Io, paths: string[], flags: LintFlags): number {
     io.stderr(`cilint: ${summaryLine(input)}; ${flags.format} report written to ${flags.output}\n`);
   } else io.stdout(out);
   return exitFor(result.findings, flags, config);
+}
+
+/** Each thread holds a heap of its own: a typo of `--concurrency 400` must not take the machine's memory. */
+const MAX_CONCURRENCY = 64;
+
+/** `--concurrency`: a number of threads, `auto` (the default) or `off` (one thread). */
+function concurrencyOf(flag: string | undefined): number | 'auto' {
+  if (flag === undefined || flag === 'auto') return 'auto';
+  if (flag === 'off') return 1;
+  if (/^[1-9][0-9]?$/.test(flag) && Number(flag) <= MAX_CONCURRENCY) return Number(flag);
+  throw new UsageError(`--concurrency ${flag}: expected a number of threads from 1 to ${MAX_CONCURRENCY}, auto or off`);
 }
 
 /** What lint and fix read the same way from their flags. */
@@ -256,6 +270,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--report-unused-disables', 'report cilint-disable comments that silence nothing')
     .option('--stdin', 'lint standard input (with --stdin-filename)')
     .option('--stdin-filename <path>', 'the path standard input stands for: picks the file kind and resolves includes')
+    .option('--concurrency <threads>', 'threads to lint with: a number, off, or auto (default: one per 5 000 pipelines, up to 4 and the cores)')
     .action((paths: string[], flags: LintFlags) => setExit(lint(io, paths, flags)));
 
   program

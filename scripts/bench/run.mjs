@@ -13,12 +13,14 @@ const bin = join(root, 'dist/cilint.cjs');
 const sizes = (process.env.BENCH_SIZES ?? '200,2000,20000').split(',').map(Number);
 const work = mkdtempSync(join(tmpdir(), 'cilint-bench-'));
 
-/** Runs a command under GNU time: wall seconds, CPU seconds, peak RSS in MB. */
+/** Runs a command under GNU time: wall seconds, CPU seconds, peak RSS in MB, and threads for a lint. */
 function measure(cmd, args, cwd) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const env = { ...process.env, CILINT_THREADS: 'report' };
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 30 });
   const line = r.stderr.trim().split('\n').at(-1);
   const [wall, user, sys, kb] = line.split(' ').map(Number);
-  return { wall, cpu: user + sys, rssMb: kb / 1024, status: r.status };
+  const threads = Number(/linted in (\d+) thread/.exec(r.stderr)?.[1] ?? 1);
+  return { wall, cpu: user + sys, rssMb: kb / 1024, status: r.status, threads };
 }
 
 /**
@@ -66,14 +68,17 @@ for (const t of targets) {
 `,
 );
 
+// The lint as run by default (`--concurrency auto`: worker threads for big lint sets), and in one thread.
 const lintArgs = [bin, 'lint', '.', '--format', 'json', '--no-config'];
+const serialArgs = [...lintArgs, '--concurrency', 'off'];
 const rows = [];
 for (const n of sizes) {
   const dir = join(work, `tree-${n}`);
   const files = generate(dir, n);
   const floor = best(3, () => measure('node', [floorScript], dir));
   const lint = best(3, () => measure('node', lintArgs, dir));
-  rows.push({ n, files, dir, floor, lint });
+  const serial = lint.threads > 1 ? best(3, () => measure('node', serialArgs, dir)) : lint;
+  rows.push({ n, files, dir, floor, lint, serial });
 }
 const single = join(work, 'tree-single');
 generate(single, 3);
@@ -89,16 +94,24 @@ const floorPerFile = (r) => (r.floor.wall - bare.wall) / r.files;
 console.log(`cilint benchmark (node ${process.version}, ${process.platform}/${process.arch})\n`);
 /** Time per file added since the previous size: the slope, free of every fixed cost (JIT warm-up too). */
 const slope = (r, i) => (i === 0 ? undefined : (r.lint.wall - rows[i - 1].lint.wall) / (r.files - rows[i - 1].files));
-console.log('files   floor s  lint s  lint/floor  lint CPU s  peak RSS MB  ms/file (beyond start-up)  ms/file (since previous N)  floor ms/file');
+console.log('files   floor s  lint s  threads  lint/floor  lint CPU s  CPU/floor CPU  peak RSS MB  ms/file (beyond start-up)  ms/file (since previous N)  floor ms/file');
 rows.forEach((r, i) => {
   const s = slope(r, i);
   console.log(
-    `${String(r.files).padStart(6)}  ${fmt(r.floor.wall).padStart(7)}  ${fmt(r.lint.wall).padStart(6)}  ${fmt(r.lint.wall / r.floor.wall).padStart(10)}  ${fmt(r.lint.cpu).padStart(10)}  ${fmt(r.lint.rssMb, 0).padStart(11)}  ${fmt(marginal(r) * 1000, 3).padStart(24)}  ${(s === undefined ? '-' : fmt(s * 1000, 3)).padStart(26)}  ${fmt(floorPerFile(r) * 1000, 3).padStart(13)}`,
+    `${String(r.files).padStart(6)}  ${fmt(r.floor.wall).padStart(7)}  ${fmt(r.lint.wall).padStart(6)}  ${String(r.lint.threads).padStart(7)}  ${fmt(r.lint.wall / r.floor.wall).padStart(10)}  ${fmt(r.lint.cpu).padStart(10)}  ${fmt(r.lint.cpu / r.floor.cpu).padStart(13)}  ${fmt(r.lint.rssMb, 0).padStart(11)}  ${fmt(marginal(r) * 1000, 3).padStart(24)}  ${(s === undefined ? '-' : fmt(s * 1000, 3)).padStart(26)}  ${fmt(floorPerFile(r) * 1000, 3).padStart(13)}`,
   );
 });
+for (const r of rows.filter((row) => row.lint.threads > 1)) {
+  console.log(
+    `${String(r.files).padStart(6)} in one thread (--concurrency off): lint ${fmt(r.serial.wall)} s, lint/floor ${fmt(r.serial.wall / r.floor.wall)}, CPU ${fmt(r.serial.cpu)} s, peak RSS ${fmt(r.serial.rssMb, 0)} MB`,
+  );
+}
 const perFile = rows.map(marginal);
 console.log(`\ncold start: cilint lint one file ${fmt(cold.wall * 1000, 0)} ms vs node -e 0 ${fmt(bare.wall * 1000, 0)} ms = ${fmt(cold.wall / bare.wall)}x (target <= 2x)`);
-console.log(`lint / parse floor at ${rows.at(-1).files} files: ${fmt(rows.at(-1).lint.wall / rows.at(-1).floor.wall)}x (target <= 1.3x)`);
+const last = rows.at(-1);
+console.log(
+  `lint / parse floor at ${last.files} files: ${fmt(last.lint.wall / last.floor.wall)}x in ${last.lint.threads} thread${last.lint.threads > 1 ? 's' : ''} (target <= 1.3x; in one thread ${fmt(last.serial.wall / last.floor.wall)}x; by CPU time ${fmt(last.lint.cpu / last.floor.cpu)}x)`,
+);
 console.log(`time per file, largest / smallest N: ${fmt(perFile.at(-1) / perFile[0])}x (target within 0.8-1.2x; the floor's: ${fmt(floorPerFile(rows.at(-1)) / floorPerFile(rows[0]))}x)`);
 if (rows.length > 2) console.log(`time per added file, last step / first step: ${fmt(slope(rows.at(-1), rows.length - 1) / slope(rows[1], 1))}x`);
 console.log(`peak RSS at ${rows.at(-1).files} files: ${fmt(rows.at(-1).lint.rssMb, 0)} MB (target < 400 MB)`);

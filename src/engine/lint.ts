@@ -20,6 +20,19 @@ import { allDirectives, applySuppressions, mayHoldDirectives, unusedDirectiveFin
 import { decodeText, describeFsError, FsHost, readText, RealFolders } from './fs-host.js';
 import { MEMORY_ROOT, MemoryHost } from './memory-host.js';
 import type { Finding, FixSettings, Report, Rule } from './rule.js';
+import {
+  canShare,
+  Packer,
+  rethrow,
+  splitByWeight,
+  startWorker,
+  threadCount,
+  Unpacker,
+  workerScript,
+  type Pending,
+  type SharedRun,
+  type WorkerResult,
+} from './parallel.js';
 
 export interface LintOptions {
   paths: readonly string[];
@@ -38,6 +51,11 @@ export interface LintOptions {
   overrides?: ReadonlyMap<string, string>;
   /** The build translation `cilint fix` was asked for; rules offer it as a fix. */
   fix?: FixSettings;
+  /**
+   * Threads to lint with, the main one included (default 1); `auto` picks from the lint set's size and
+   * the machine. Only a plain lint of files on disk with cilint's own rules is split (see parallel.ts).
+   */
+  concurrency?: number | 'auto';
 }
 
 export interface LintResult {
@@ -48,6 +66,8 @@ export interface LintResult {
   /** Absolute paths of the files linted: each pipeline's own file (GitLab, then Jenkins), then each runner config. */
   files: string[];
   targets: Target[];
+  /** Threads the pipelines were linted in, the main one included. */
+  threads: number;
 }
 
 /**
@@ -71,33 +91,48 @@ export function lintPaths(opts: LintOptions): LintResult {
   const runnerConfigs = [...runnerTargets, ...context].map((t) => loadRunnerConfig(t, cwd, overrides));
   const executor = opts.executor ?? config.executor ?? 'docker';
   const run = startRun(opts.rules, runnerConfigs, { executor, config, fix: opts.fix });
-  const gitlab = groupByRoot(targets.filter((t) => t.kind === 'gitlab'));
-  const jenkins = groupByRoot(targets.filter((t) => t.kind === 'jenkins'));
-  // A root's host serves its Jenkinsfiles too, which come after every GitLab group.
-  const jenkinsRoots = new Set(jenkins.flatMap((g) => g.map((u) => u.root)));
-  const hosts = hostsByRoot(overrides);
+  const groups: Group[] = [
+    ...groupByRoot(targets.filter((t) => t.kind === 'gitlab')).map((units) => ({ kind: 'gitlab' as const, units })),
+    ...groupByRoot(targets.filter((t) => t.kind === 'jenkins')).map((units) => ({ kind: 'jenkins' as const, units })),
+  ];
   const files: string[] = [];
   // For --report-unused-disables: the files read that hold a directive, which no finding may reach.
   const withDirectives: SourceFile[] = [];
-  const lintGroup = (pipelines: readonly Pipeline[]) => {
-    run.lint(pipelines);
+  const collect = (pipelines: readonly Pipeline[]) => {
     for (const p of pipelines) {
       files.push(p.root.path);
       if (opts.reportUnusedDisables) withDirectives.push(...p.files.filter(mayHoldDirectives));
     }
   };
-  for (const group of gitlab) {
-    lintGroup(loadPipelines(group, hosts.get));
-    for (const u of group) if (!jenkinsRoots.has(u.root)) hosts.drop(u.root);
-  }
-  for (const group of jenkins) {
-    lintGroup(loadJenkinsfiles(group, hosts.get));
-    for (const u of group) hosts.drop(u.root);
+  const pipelineCount = groups.reduce((n, g) => n + g.units.length, 0);
+  const threads = opts.fix || opts.stdin || overrides.size > 0 || !canShare(opts.rules) ? 1 : Math.min(groups.length, threadCount(opts.concurrency, pipelineCount));
+  const script = threads > 1 ? workerScript() : undefined;
+  let used = 1;
+  if (threads > 1 && script !== undefined) {
+    const input = (shard: Group[]): ShardInput => ({
+      cwd,
+      config,
+      executor,
+      rules: opts.rules.map((r) => r.slug),
+      groups: shard,
+      runnerTargets: [...runnerTargets, ...context],
+      reportUnusedDisables: Boolean(opts.reportUnusedDisables),
+    });
+    const shards = splitByWeight(groups, threads, (g) => g.units.length);
+    used = shards.length;
+    const pending = shards.slice(1).map((shard) => startWorker(script, input(shard), () => ({ ok: lintShard(input(shard), opts.rules) })));
+    lintGroups(shards[0], overrides, run, collect);
+    adoptWorkers(pending, run, runnerConfigs, (reply, codec) => {
+      files.push(...reply.linted);
+      for (const i of reply.withDirectives) withDirectives.push(codec.file(i));
+    });
+  } else {
+    lintGroups(groups, overrides, run, collect);
   }
   files.push(...runnerConfigs.map((c) => c.file.path));
   const contextFiles = new Set(context.map((t) => t.path));
   const all = run.finish().filter((f) => !(onlyFiles && contextFiles.has(f.span.file.path)));
-  if (opts.inlineConfig === false) return { notes, findings: all, suppressed: [], files, targets };
+  if (opts.inlineConfig === false) return { notes, findings: all, suppressed: [], files, targets, threads: used };
   const split = applySuppressions(all);
   let findings = split.findings;
   if (opts.reportUnusedDisables) {
@@ -105,7 +140,7 @@ export function lintPaths(opts: LintOptions): LintResult {
     const known = new Set([...opts.rules.map((r) => r.slug), ...ENGINE_SLUGS]);
     findings = [...findings, ...unusedDirectiveFindings(directives, known)].sort(compareFindings);
   }
-  return { notes, findings, suppressed: split.suppressed, files, targets };
+  return { notes, findings, suppressed: split.suppressed, files, targets, threads: used };
 }
 
 /** Findings the engine itself reports (not rules). */
@@ -169,6 +204,78 @@ function hostsByRoot(overrides: ReadonlyMap<string, string>): { get: (root: stri
     },
     drop: (root) => hosts.delete(root),
   };
+}
+
+/** Groups of GitLab pipelines, then of Jenkinsfiles, in order. */
+interface Group {
+  kind: 'gitlab' | 'jenkins';
+  units: Unit[];
+}
+
+/**
+ * Reads, judges and drops the groups one by one. A root's host serves its Jenkinsfiles too, which come
+ * after every GitLab group, so it is kept until then.
+ */
+function lintGroups(groups: readonly Group[], overrides: ReadonlyMap<string, string>, run: LintRun, collect: (pipelines: readonly Pipeline[]) => void): void {
+  const hosts = hostsByRoot(overrides);
+  const jenkinsRoots = new Set(groups.flatMap((g) => (g.kind === 'jenkins' ? g.units.map((u) => u.root) : [])));
+  for (const g of groups) {
+    const pipelines = g.kind === 'gitlab' ? loadPipelines(g.units, hosts.get) : loadJenkinsfiles(g.units, hosts.get);
+    run.lint(pipelines);
+    collect(pipelines);
+    for (const u of g.units) if (g.kind === 'jenkins' || !jenkinsRoots.has(u.root)) hosts.drop(u.root);
+  }
+}
+
+/**
+ * Adds each worker's findings and rule states to the main thread's run, in shard order; the first error
+ * in that order is thrown, as one thread would have met it first.
+ */
+function adoptWorkers(pending: readonly Pending[], run: LintRun, runnerConfigs: readonly RunnerConfig[], each: (reply: WorkerResult, codec: Unpacker) => void): void {
+  // A file read by the main thread and by a worker (a runner config, always) is one SourceFile.
+  const known = new Map<string, SourceFile>();
+  for (const f of [...runnerConfigs.map((c) => c.file), ...run.sourceFiles()]) known.set(f.path, f);
+  const runners = runnerConfigs.flatMap((c) => c.runners);
+  for (const p of pending) {
+    const reply = p.wait();
+    if ('error' in reply) rethrow(reply.error);
+    const codec = new Unpacker(reply.ok.files, known, runners);
+    run.adopt(reply.ok.run, codec);
+    each(reply.ok, codec);
+  }
+}
+
+/** What a worker thread lints: consecutive groups of the lint set, with what the run was started with. */
+export interface ShardInput {
+  cwd: string;
+  config: Config;
+  executor: Executor;
+  /** Slugs of the rules, all of them cilint's own (a worker finds them in its own registry). */
+  rules: string[];
+  groups: Group[];
+  runnerTargets: Target[];
+  reportUnusedDisables: boolean;
+}
+
+/** A worker thread's part of a parallel lint: its groups judged, its findings and rule states packed. */
+export function lintShard(input: ShardInput, registry: readonly Rule[]): WorkerResult {
+  const rules = input.rules.map((slug) => {
+    const rule = registry.find((r) => r.slug === slug);
+    if (!rule) throw new Error(`no rule \`${slug}\` in a lint worker`);
+    return rule;
+  });
+  const runnerConfigs = input.runnerTargets.map((t) => loadRunnerConfig(t, input.cwd, new Map()));
+  const run = startRun(rules, runnerConfigs, { executor: input.executor, config: input.config });
+  const packer = new Packer(runnerConfigs.flatMap((c) => c.runners));
+  const linted: string[] = [];
+  const withDirectives: number[] = [];
+  lintGroups(input.groups, new Map(), run, (pipelines) => {
+    for (const p of pipelines) {
+      linted.push(p.root.path);
+      if (input.reportUnusedDisables) for (const f of p.files.filter(mayHoldDirectives)) withDirectives.push(packer.file(f));
+    }
+  });
+  return { run: run.share(packer), linted, withDirectives, files: packer.files };
 }
 
 /** A file to lint as a pipeline, with the project root its includes (or `yamlFile`s) resolve from. */
@@ -313,6 +420,12 @@ export interface LintRun {
   lint(pipelines: readonly Pipeline[]): void;
   /** Runs the rules' `finish` and returns every finding, sorted. */
   finish(): Finding[];
+  /** In a worker thread: the findings so far and every rule's state, as plain data. */
+  share(packer: Packer): SharedRun;
+  /** In the main thread: adds what a worker's run shared (workers in the order of their groups). */
+  adopt(shared: SharedRun, codec: Unpacker): void;
+  /** The files the findings so far point into. */
+  sourceFiles(): SourceFile[];
 }
 
 export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerConfig[], settings: RunSettings): LintRun {
@@ -331,15 +444,17 @@ export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerC
     messages.set(message, message);
     return message;
   };
+  const add = (f: Finding) => {
+    const key = `${f.rule}\0${spanKey(f.span)}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push(f);
+  };
   const active = rules.flatMap((rule) => {
     const setting = ruleSettings[rule.slug];
     if (setting === 'off') return [];
-    const report = ({ at, message, severity, fix }: Report) => {
-      const key = `${rule.slug}\0${spanKey(at)}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      findings.push({ rule: rule.slug, severity: setting ?? severity ?? rule.severity, message: once(message), span: at, ...(fix ? { fix } : {}) });
-    };
+    const report = ({ at, message, severity, fix }: Report) =>
+      add({ rule: rule.slug, severity: setting ?? severity ?? rule.severity, message: once(message), span: at, ...(fix ? { fix } : {}) });
     return [{ rule, state: rule.start?.(), report }];
   });
   return {
@@ -369,6 +484,26 @@ export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerC
     finish() {
       for (const { rule, state, report } of active) rule.finish?.({ runnerConfigs, runners, report, ...asked }, state);
       return findings.sort(compareFindings);
+    },
+    share(packer) {
+      const states: Record<string, unknown> = {};
+      for (const { rule, state } of active) if (rule.start) states[rule.slug] = rule.shareState!.pack(state, packer);
+      return { findings: findings.map((f) => packer.finding(f)), states };
+    },
+    adopt(shared, codec) {
+      for (const packed of shared.findings) {
+        const f = codec.finding(packed);
+        add({ ...f, message: once(f.message) });
+      }
+      for (const { rule, state } of active) if (rule.start) rule.shareState!.merge(state, shared.states[rule.slug], codec);
+    },
+    sourceFiles() {
+      const out = new Set<SourceFile>();
+      for (const f of findings) {
+        out.add(f.span.file);
+        for (const e of f.fix?.edits ?? []) out.add(e.file);
+      }
+      return [...out];
     },
   };
 }

@@ -121,7 +121,32 @@ export interface RuleExample {
  * whole lint set (a runner, judged by every job that may run on it) gathers facts in a state of its
  * own, made by `start` for each run, and reports them in `finish`.
  */
-export interface Rule<S = unknown> {
+/** A span as plain data: an index into the files sent with it, then the offsets. */
+export type PackedSpan = readonly [file: number, start: number, end: number];
+
+/**
+ * Spans and runners turned into plain data and back, for a rule state gathered in another thread (a
+ * parallel lint, see `Rule.shareState`). Runners are the same in every thread: each reads the same
+ * runner configs in the same order.
+ */
+export interface StateCodec {
+  span(span: Span): PackedSpan;
+  unspan(packed: PackedSpan): Span;
+  runner(runner: Runner): number;
+  unrunner(index: number): Runner;
+}
+
+/**
+ * How a rule's state travels: `pack` turns what a worker thread gathered into plain data (structured-
+ * clone safe), `merge` adds it to the main thread's state. Workers lint consecutive runs of groups, and
+ * their states are merged in that order, so a state that keeps "the first job seen" still does.
+ */
+export interface StateSharing<S, P> {
+  pack(state: S, codec: StateCodec): P;
+  merge(into: S, packed: P, codec: StateCodec): void;
+}
+
+export interface Rule<S = unknown, P = unknown> {
   readonly slug: string;
   readonly severity: Severity;
   /** One sentence: what the rule finds (the doc comment says the rest). */
@@ -135,9 +160,14 @@ export interface Rule<S = unknown> {
   check(ctx: RuleContext, state: S): void;
   /** Runs once after the last group: judges the runner configs and reports what needs every group. */
   finish?(ctx: FinishContext, state: S): void;
+  /**
+   * Needed by a rule with `start` for `cilint lint` to run in parallel: without it, a lint set the rule
+   * is active on is linted in one thread.
+   */
+  readonly shareState?: StateSharing<S, P>;
 }
 
-export function defineRule<S>(rule: Rule<S>): Rule<S> {
+export function defineRule<S, P = unknown>(rule: Rule<S, P>): Rule<S, P> {
   return rule;
 }
 

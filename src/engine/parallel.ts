@@ -1,0 +1,288 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Runner } from '../model/runner.js';
+import { computeLineStarts, type SourceFile } from '../model/source.js';
+import type { Span } from '../model/span.js';
+import { UnreadableFileError } from '../parsers/gitlab/include.js';
+import { UsageError } from './discover.js';
+import { packageFile } from './package-root.js';
+import type { Finding, PackedSpan, Rule, StateCodec } from './rule.js';
+
+/**
+ * `cilint lint` over a big tree in several threads. The groups of pipelines (see `groupByRoot` in
+ * lint.ts) are independent but for the rules' states, so consecutive runs of groups ("shards") go to
+ * worker threads, the main thread lints the first, and the workers send back their findings and rule
+ * states as plain data, which the main thread adopts in shard order before the rules' `finish`. The
+ * result is the one-thread result: same findings, same order, same first-seen facts.
+ *
+ * The engine is synchronous (so is the CLI), so the main thread waits on a shared flag with
+ * `Atomics.wait` and reads each worker's one message with `receiveMessageOnPort`.
+ */
+
+/**
+ * Pipelines per thread for `auto`: a thread starts cold (its JIT warms up again), which costs more than
+ * it saves below some thousands of pipelines (BENCHMARKS.md: no gain at 5 000 on two cores).
+ */
+export const FILES_PER_THREAD = 5_000;
+/** Each thread holds a heap of its own: more than this would take the peak memory past 400 MB. */
+const MAX_THREADS = 4;
+
+/** The threads to lint `files` pipelines with, main thread included: `auto` asks the machine. */
+export function threadCount(concurrency: number | 'auto' | undefined, files: number): number {
+  if (concurrency === undefined) return 1;
+  if (concurrency !== 'auto') return Math.max(1, Math.floor(concurrency));
+  return Math.max(1, Math.min(availableParallelism(), MAX_THREADS, Math.floor(files / FILES_PER_THREAD)));
+}
+
+/** The script a worker thread runs: the shipped command, which hands workers to `runLintWorker`. */
+export function workerScript(): string | undefined {
+  const path = packageFile('dist/cilint.cjs');
+  return existsSync(path) ? path : undefined;
+}
+
+/** Splits `items` into at most `count` consecutive runs of about equal weight, in order. */
+export function splitByWeight<T>(items: readonly T[], count: number, weight: (item: T) => number): T[][] {
+  const total = items.reduce((sum, item) => sum + weight(item), 0);
+  const shards: T[][] = [];
+  let current: T[] = [];
+  let done = 0;
+  for (const item of items) {
+    current.push(item);
+    done += weight(item);
+    if (shards.length < count - 1 && done >= (total * (shards.length + 1)) / count) {
+      shards.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) shards.push(current);
+  return shards;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Plain data between threads
+
+/** A file as sent between threads; its line index is rebuilt on arrival. */
+export interface PackedFile {
+  path: string;
+  relPath: string;
+  text: string;
+  hasBom: boolean;
+}
+
+export interface PackedFinding {
+  rule: string;
+  severity: Finding['severity'];
+  message: string;
+  span: PackedSpan;
+  fix?: {
+    title: string;
+    applicability: 'safe' | 'unsafe';
+    edits: { file: number; start: number; end: number; text: string }[];
+    strategy?: NonNullable<Finding['fix']>['strategy'];
+    notes?: readonly string[];
+    skipped?: readonly string[];
+  };
+}
+
+/** What a worker's run sends back (see `LintRun.share`). */
+export interface SharedRun {
+  findings: PackedFinding[];
+  /** Rule slug → its packed state. */
+  states: Record<string, unknown>;
+}
+
+/** Everything a worker thread sends: its run, the files it linted, and the files its spans point into. */
+export interface WorkerResult {
+  run: SharedRun;
+  /** Absolute paths of the pipelines linted, in order. */
+  linted: string[];
+  /** Indexes into `files` of the files read that hold a `cilint-disable` directive. */
+  withDirectives: number[];
+  files: PackedFile[];
+}
+
+export type WorkerReply = { ok: WorkerResult } | { error: { kind: 'usage' | 'unreadable' | 'internal'; message: string } };
+
+/** The sending side: each file once, numbered in the order first met; runners by their place in the list. */
+export class Packer implements StateCodec {
+  readonly files: PackedFile[] = [];
+  private readonly index = new Map<SourceFile, number>();
+  private readonly runnerIndex: Map<Runner, number>;
+
+  constructor(runners: readonly Runner[]) {
+    this.runnerIndex = new Map(runners.map((r, i) => [r, i]));
+  }
+
+  file(file: SourceFile): number {
+    let i = this.index.get(file);
+    if (i === undefined) {
+      i = this.files.length;
+      this.index.set(file, i);
+      this.files.push({ path: file.path, relPath: file.relPath, text: file.text, hasBom: file.hasBom });
+    }
+    return i;
+  }
+
+  span(span: Span): PackedSpan {
+    return [this.file(span.file), span.start, span.end];
+  }
+
+  unspan(): Span {
+    throw new Error('a packer only packs');
+  }
+
+  runner(runner: Runner): number {
+    const i = this.runnerIndex.get(runner);
+    if (i === undefined) throw new Error('a rule state names a runner outside the lint set');
+    return i;
+  }
+
+  unrunner(): Runner {
+    throw new Error('a packer only packs');
+  }
+
+  finding(f: Finding): PackedFinding {
+    const out: PackedFinding = { rule: f.rule, severity: f.severity, message: f.message, span: this.span(f.span) };
+    if (f.fix) {
+      const { title, applicability, strategy, notes, skipped } = f.fix;
+      const edits = f.fix.edits.map((e) => ({ file: this.file(e.file), start: e.start, end: e.end, text: e.text }));
+      out.fix = { title, applicability, edits, ...(strategy ? { strategy } : {}), ...(notes ? { notes } : {}), ...(skipped ? { skipped } : {}) };
+    }
+    return out;
+  }
+}
+
+/**
+ * The receiving side, one per worker reply, over files shared by the whole run: a path read by two
+ * threads is one SourceFile here, the main thread's own when it read it too.
+ */
+export class Unpacker implements StateCodec {
+  private readonly local: SourceFile[];
+
+  constructor(
+    files: readonly PackedFile[],
+    known: Map<string, SourceFile>,
+    private readonly runners: readonly Runner[],
+  ) {
+    this.local = files.map((f) => {
+      let file = known.get(f.path);
+      if (!file) {
+        file = { path: f.path, relPath: f.relPath, text: f.text, hasBom: f.hasBom, lineStarts: computeLineStarts(f.text) };
+        known.set(f.path, file);
+      }
+      return file;
+    });
+  }
+
+  file(index: number): SourceFile {
+    return this.local[index];
+  }
+
+  span(): PackedSpan {
+    throw new Error('an unpacker only unpacks');
+  }
+
+  unspan([file, start, end]: PackedSpan): Span {
+    return { file: this.local[file], start, end };
+  }
+
+  runner(): number {
+    throw new Error('an unpacker only unpacks');
+  }
+
+  unrunner(index: number): Runner {
+    return this.runners[index];
+  }
+
+  finding(p: PackedFinding): Finding {
+    const base = { rule: p.rule, severity: p.severity, message: p.message, span: this.unspan(p.span) };
+    if (!p.fix) return base;
+    const edits = p.fix.edits.map((e) => ({ file: this.local[e.file], start: e.start, end: e.end, text: e.text }));
+    return { ...base, fix: { ...p.fix, edits } };
+  }
+}
+
+/** Whether every rule that keeps a state can send it, so the run may be split. */
+export function canShare(rules: readonly Rule[]): boolean {
+  return rules.every((r) => !r.start || r.shareState);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Threads
+
+/** A started worker: `wait` blocks until its one reply. */
+export interface Pending {
+  wait(): WorkerReply;
+}
+
+/** 0: starting; 1: the worker's code runs; 2: its reply is posted. */
+const STARTED = 1;
+const REPLIED = 2;
+/** A worker whose code has not started after this long never will (a broken install): its shard runs here. */
+const START_TIMEOUT_MS = 60_000;
+
+export interface WorkerData {
+  cilintLintShard: true;
+  port: MessagePort;
+  flag: Int32Array;
+  input: unknown;
+}
+
+export function startWorker(script: string, input: unknown, fallback: () => WorkerReply, startTimeoutMs = START_TIMEOUT_MS): Pending {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(script, {
+    workerData: { cilintLintShard: true, port: port2, flag, input } satisfies WorkerData,
+    transferList: [port2],
+    stdout: false,
+    stderr: false,
+  });
+  // A worker never keeps the process alive: once its reply is read it has nothing left to do.
+  worker.unref();
+  return {
+    wait() {
+      const started = Date.now();
+      while (Atomics.load(flag, 0) !== REPLIED) {
+        if (Atomics.load(flag, 0) < STARTED && Date.now() - started > startTimeoutMs) {
+          void worker.terminate();
+          return fallback();
+        }
+        Atomics.wait(flag, 0, Atomics.load(flag, 0), Math.min(1_000, startTimeoutMs));
+      }
+      const received = receiveMessageOnPort(port1);
+      port1.close();
+      if (!received) return { error: { kind: 'internal', message: 'a lint worker replied nothing' } };
+      return received.message as WorkerReply;
+    },
+  };
+}
+
+/** In a worker: says the code runs, computes the reply and posts it, whatever happens. */
+export function serveWorker(data: WorkerData, compute: (input: unknown) => WorkerResult): void {
+  Atomics.store(data.flag, 0, STARTED);
+  let reply: WorkerReply;
+  try {
+    reply = { ok: compute(data.input) };
+  } catch (e) {
+    reply = { error: describeError(e) };
+  }
+  data.port.postMessage(reply);
+  data.port.close();
+  Atomics.store(data.flag, 0, REPLIED);
+  Atomics.notify(data.flag, 0);
+}
+
+function describeError(e: unknown): { kind: 'usage' | 'unreadable' | 'internal'; message: string } {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof UsageError) return { kind: 'usage', message };
+  if (e instanceof UnreadableFileError) return { kind: 'unreadable', message };
+  return { kind: 'internal', message };
+}
+
+/** The error a worker reported, as the main thread would have thrown it. */
+export function rethrow(error: { kind: 'usage' | 'unreadable' | 'internal'; message: string }): never {
+  if (error.kind === 'usage') throw new UsageError(error.message);
+  if (error.kind === 'unreadable') throw new UnreadableFileError(error.message);
+  throw new Error(`in a lint worker: ${error.message}`);
+}
