@@ -270,7 +270,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--report-unused-disables', 'report cilint-disable comments that silence nothing')
     .option('--stdin', 'lint standard input (with --stdin-filename)')
     .option('--stdin-filename <path>', 'the path standard input stands for: picks the file kind and resolves includes')
-    .option('--concurrency <threads>', 'threads to lint with: a number, off, or auto (default: one per 5 000 pipelines, up to 4 and the cores)')
+    .option('--concurrency <threads>', 'threads to lint with: a number, off, or auto (default: one per 2 500 pipelines, up to 4 and the cores)')
     .action((paths: string[], flags: LintFlags) => setExit(lint(io, paths, flags)));
 
   program

@@ -21,18 +21,20 @@ import type { Finding, PackedSpan, Rule, StateCodec } from './rule.js';
  */
 
 /**
- * Pipelines per thread for `auto`: a thread starts cold (its JIT warms up again), which costs more than
- * it saves below some thousands of pipelines (BENCHMARKS.md: no gain at 5 000 on two cores).
+ * Pipelines (pipeline files and Jenkinsfiles; includes not counted) per thread for `auto`: a thread
+ * starts cold (its JIT warms up again), which costs more than it saves below some thousands of
+ * pipelines. On two cores (BENCHMARKS.md) two threads gain nothing at 1 900 pipelines and 15-25 % at
+ * 7 500.
  */
-export const FILES_PER_THREAD = 5_000;
+export const PIPELINES_PER_THREAD = 2_500;
 /** Each thread holds a heap of its own: more than this would take the peak memory past 400 MB. */
 const MAX_THREADS = 4;
 
-/** The threads to lint `files` pipelines with, main thread included: `auto` asks the machine. */
-export function threadCount(concurrency: number | 'auto' | undefined, files: number): number {
+/** The threads to lint `pipelines` pipelines with, main thread included: `auto` asks the machine. */
+export function threadCount(concurrency: number | 'auto' | undefined, pipelines: number): number {
   if (concurrency === undefined) return 1;
   if (concurrency !== 'auto') return Math.max(1, Math.floor(concurrency));
-  return Math.max(1, Math.min(availableParallelism(), MAX_THREADS, Math.floor(files / FILES_PER_THREAD)));
+  return Math.max(1, Math.min(availableParallelism(), MAX_THREADS, Math.floor(pipelines / PIPELINES_PER_THREAD)));
 }
 
 /** The script a worker thread runs: the shipped command, which hands workers to `runLintWorker`. */

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { RULES } from '../../rules/index.js';
@@ -28,6 +29,7 @@ describe('splitting a lint set into shards', () => {
     expect(threadCount(3, 10)).toBe(3);
     expect(threadCount('auto', 200)).toBe(1);
     expect(threadCount('auto', 4_999)).toBe(1);
+    expect(threadCount('auto', 5_000)).toBe(Math.min(2, availableParallelism()));
     expect(threadCount('auto', 1_000_000)).toBeGreaterThanOrEqual(1);
     expect(threadCount('auto', 1_000_000)).toBeLessThanOrEqual(4);
   });
