@@ -34,6 +34,17 @@ function instructions(cmd, args, cwd) {
   return Number(m[1]);
 }
 
+/**
+ * Runs the floor and each command in turn, `n` rounds, so that a slow minute of the machine falls on
+ * both: the best run of each, and the ratio of each command to the floor of its own round.
+ */
+function paired(n, floorRun, runs) {
+  const rounds = Array.from({ length: n }, () => [floorRun(), ...runs.map((r) => r())]);
+  const bestOf = (i) => rounds.map((round) => round[i]).reduce((a, b) => (b.wall < a.wall ? b : a));
+  const ratios = (i) => rounds.map((round) => round[i].wall / round[0].wall).sort((a, b) => a - b);
+  return { floor: bestOf(0), runs: runs.map((_, i) => ({ ...bestOf(i + 1), ratios: ratios(i + 1) })) };
+}
+
 function best(n, f) {
   const runs = Array.from({ length: n }, f);
   return runs.reduce((a, b) => (b.wall < a.wall ? b : a));
@@ -75,9 +86,13 @@ const rows = [];
 for (const n of sizes) {
   const dir = join(work, `tree-${n}`);
   const files = generate(dir, n);
-  const floor = best(3, () => measure('node', [floorScript], dir));
-  const lint = best(3, () => measure('node', lintArgs, dir));
-  const serial = lint.threads > 1 ? best(3, () => measure('node', serialArgs, dir)) : lint;
+  const runFloor = () => measure('node', [floorScript], dir);
+  const runLint = () => measure('node', lintArgs, dir);
+  const runSerial = () => measure('node', serialArgs, dir);
+  // One lint first tells whether the default splits this tree; the one-thread lint is run too if so.
+  const threaded = runLint().threads > 1;
+  const { floor, runs } = paired(n >= 20_000 ? 5 : 3, runFloor, threaded ? [runLint, runSerial] : [runLint]);
+  const [lint, serial = lint] = runs;
   rows.push({ n, files, dir, floor, lint, serial });
 }
 const single = join(work, 'tree-single');
@@ -109,8 +124,13 @@ for (const r of rows.filter((row) => row.lint.threads > 1)) {
 const perFile = rows.map(marginal);
 console.log(`\ncold start: cilint lint one file ${fmt(cold.wall * 1000, 0)} ms vs node -e 0 ${fmt(bare.wall * 1000, 0)} ms = ${fmt(cold.wall / bare.wall)}x (target <= 2x)`);
 const last = rows.at(-1);
+const median = (xs) => xs[(xs.length - 1) >> 1];
+const spread = (r) => `median ${fmt(median(r.ratios))}x, ${fmt(r.ratios[0])}-${fmt(r.ratios.at(-1))}x over ${r.ratios.length} rounds`;
 console.log(
-  `lint / parse floor at ${last.files} files: ${fmt(last.lint.wall / last.floor.wall)}x in ${last.lint.threads} thread${last.lint.threads > 1 ? 's' : ''} (target <= 1.3x; in one thread ${fmt(last.serial.wall / last.floor.wall)}x; by CPU time ${fmt(last.lint.cpu / last.floor.cpu)}x)`,
+  `lint / parse floor at ${last.files} files: ${fmt(last.lint.wall / last.floor.wall)}x in ${last.lint.threads} thread${last.lint.threads > 1 ? 's' : ''}, best runs (target <= 1.3x)\n` +
+    `  paired with the floor of the same round: ${spread(last.lint)}` +
+    (last.lint.threads > 1 ? `\n  in one thread: ${fmt(last.serial.wall / last.floor.wall)}x, best runs; ${spread(last.serial)}` : '') +
+    `\n  by CPU time: ${fmt(last.lint.cpu / last.floor.cpu)}x`,
 );
 console.log(`time per file, largest / smallest N: ${fmt(perFile.at(-1) / perFile[0])}x (target within 0.8-1.2x; the floor's: ${fmt(floorPerFile(rows.at(-1)) / floorPerFile(rows[0]))}x)`);
 if (rows.length > 2) console.log(`time per added file, last step / first step: ${fmt(slope(rows.at(-1), rows.length - 1) / slope(rows[1], 1))}x`);

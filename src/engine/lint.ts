@@ -88,49 +88,40 @@ export function lintPaths(opts: LintOptions): LintResult {
   // maps to them are still read, so that cross-file rules see them, but are not reported on.
   const onlyFiles = opts.stdin !== undefined || targets.every((t) => t.explicit);
   const context = config.runners ? mappedRunnerConfigs(config, runnerTargets) : [];
-  const runnerConfigs = [...runnerTargets, ...context].map((t) => loadRunnerConfig(t, cwd, overrides));
   const executor = opts.executor ?? config.executor ?? 'docker';
-  const run = startRun(opts.rules, runnerConfigs, { executor, config, fix: opts.fix });
   const groups: Group[] = [
     ...groupByRoot(targets.filter((t) => t.kind === 'gitlab')).map((units) => ({ kind: 'gitlab' as const, units })),
     ...groupByRoot(targets.filter((t) => t.kind === 'jenkins')).map((units) => ({ kind: 'jenkins' as const, units })),
   ];
+  // Workers start first: they read the runner configs themselves while this thread does.
+  const shards = opts.fix || opts.stdin || overrides.size > 0 || !canShare(opts.rules) ? [groups] : shardsFor(groups, opts.concurrency);
+  const input = (shard: Group[]): ShardInput => ({
+    cwd,
+    config,
+    executor,
+    rules: opts.rules.map((r) => r.slug),
+    groups: shard,
+    runnerTargets: [...runnerTargets, ...context],
+    reportUnusedDisables: Boolean(opts.reportUnusedDisables),
+  });
+  const script = shards.length > 1 ? workerScript() : undefined;
+  const pending = script ? shards.slice(1).map((shard) => startWorker(script, input(shard), () => ({ ok: lintShard(input(shard), opts.rules) }))) : [];
+  const runnerConfigs = [...runnerTargets, ...context].map((t) => loadRunnerConfig(t, cwd, overrides));
+  const run = startRun(opts.rules, runnerConfigs, { executor, config, fix: opts.fix });
   const files: string[] = [];
   // For --report-unused-disables: the files read that hold a directive, which no finding may reach.
   const withDirectives: SourceFile[] = [];
-  const collect = (pipelines: readonly Pipeline[]) => {
+  lintGroups(script ? shards[0] : groups, overrides, run, (pipelines) => {
     for (const p of pipelines) {
       files.push(p.root.path);
       if (opts.reportUnusedDisables) withDirectives.push(...p.files.filter(mayHoldDirectives));
     }
-  };
-  const pipelineCount = groups.reduce((n, g) => n + g.units.length, 0);
-  const threads = opts.fix || opts.stdin || overrides.size > 0 || !canShare(opts.rules) ? 1 : Math.min(groups.length, threadCount(opts.concurrency, pipelineCount));
-  const script = threads > 1 ? workerScript() : undefined;
-  let used = 1;
-  if (threads > 1 && script !== undefined) {
-    const input = (shard: Group[]): ShardInput => ({
-      cwd,
-      config,
-      executor,
-      rules: opts.rules.map((r) => r.slug),
-      groups: shard,
-      runnerTargets: [...runnerTargets, ...context],
-      reportUnusedDisables: Boolean(opts.reportUnusedDisables),
-    });
-    // A GitLab pipeline reads its includes too: by the profile of the bench tree it costs about as much
-    // as two Jenkinsfiles (one weight or three left one thread idle for 0.5-1 s of 7 at 20 000 files).
-    const shards = splitByWeight(groups, threads, (g) => (g.kind === 'gitlab' ? 2 : 1) * g.units.length);
-    used = shards.length;
-    const pending = shards.slice(1).map((shard) => startWorker(script, input(shard), () => ({ ok: lintShard(input(shard), opts.rules) })));
-    lintGroups(shards[0], overrides, run, collect);
-    adoptWorkers(pending, run, runnerConfigs, (reply, codec) => {
-      files.push(...reply.linted);
-      for (const i of reply.withDirectives) withDirectives.push(codec.file(i));
-    });
-  } else {
-    lintGroups(groups, overrides, run, collect);
-  }
+  });
+  adoptWorkers(pending, run, runnerConfigs, (reply, codec) => {
+    files.push(...reply.linted);
+    for (const i of reply.withDirectives) withDirectives.push(codec.file(i));
+  });
+  const used = 1 + pending.length;
   files.push(...runnerConfigs.map((c) => c.file.path));
   const contextFiles = new Set(context.map((t) => t.path));
   const all = run.finish().filter((f) => !(onlyFiles && contextFiles.has(f.span.file.path)));
@@ -227,6 +218,16 @@ function lintGroups(groups: readonly Group[], overrides: ReadonlyMap<string, str
     collect(pipelines);
     for (const u of g.units) if (g.kind === 'jenkins' || !jenkinsRoots.has(u.root)) hosts.drop(u.root);
   }
+}
+
+/** The groups cut into consecutive runs, one per thread (see parallel.ts). */
+function shardsFor(groups: readonly Group[], concurrency: LintOptions['concurrency']): Group[][] {
+  const pipelines = groups.reduce((n, g) => n + g.units.length, 0);
+  const threads = Math.min(groups.length, threadCount(concurrency, pipelines));
+  if (threads <= 1) return [[...groups]];
+  // A GitLab pipeline reads its includes too: by the profile of the bench tree it costs about as much
+  // as two Jenkinsfiles (one weight or three left one thread idle for 0.5-1 s of 7 at 20 000 files).
+  return splitByWeight(groups, threads, (g) => (g.kind === 'gitlab' ? 2 : 1) * g.units.length);
 }
 
 /**
