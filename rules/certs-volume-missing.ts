@@ -73,11 +73,11 @@ export default defineRule({
     }
   },
   shareState: {
-    pack: ({ needing }, codec) => [...needing].map(([r, job]) => ({ runner: codec.runner(r), name: job.name, nameSpan: codec.span(job.nameSpan) })),
-    merge({ needing }, packed, codec) {
+    pack: ({ needing }, packer) => [...needing].map(([r, job]) => ({ runner: packer.runner(r), name: job.name, nameSpan: packer.span(job.nameSpan) })),
+    merge({ needing }, packed, unpacker) {
       for (const { runner, name, nameSpan } of packed) {
-        const r = codec.unrunner(runner);
-        if (!needing.has(r)) needing.set(r, { name, nameSpan: codec.unspan(nameSpan) });
+        const r = unpacker.unrunner(runner);
+        if (!needing.has(r)) needing.set(r, { name, nameSpan: unpacker.unspan(nameSpan) });
       }
     },
   },

@@ -154,12 +154,12 @@ spec:
   },
   // Only `cilint lint` runs in parallel: no translation is built, nor jobs counted, without a strategy.
   shareState: {
-    pack({ services, dindJobsOn }, codec) {
+    pack({ services, dindJobsOn }, packer) {
       if (dindJobsOn.size > 0 || services.some((s) => s.translation)) throw new Error('privileged-dind: a translation cannot be sent to another thread');
-      return services.map(({ at, message }) => ({ at: codec.span(at), message }));
+      return services.map(({ at, message }) => ({ at: packer.span(at), message }));
     },
-    merge({ services }, packed, codec) {
-      for (const { at, message } of packed) services.push({ at: codec.unspan(at), message, translation: undefined });
+    merge({ services }, packed, unpacker) {
+      for (const { at, message } of packed) services.push({ at: unpacker.unspan(at), message, translation: undefined });
     },
   },
   finish({ report }, { services, dindJobsOn }) {

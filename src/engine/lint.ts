@@ -117,9 +117,9 @@ export function lintPaths(opts: LintOptions): LintResult {
       if (opts.reportUnusedDisables) withDirectives.push(...p.files.filter(mayHoldDirectives));
     }
   });
-  adoptWorkers(pending, run, runnerConfigs, (reply, codec) => {
+  adoptWorkers(pending, run, runnerConfigs, (reply, unpacker) => {
     files.push(...reply.linted);
-    for (const i of reply.withDirectives) withDirectives.push(codec.file(i));
+    for (const i of reply.withDirectives) withDirectives.push(unpacker.file(i));
   });
   const used = 1 + pending.length;
   files.push(...runnerConfigs.map((c) => c.file.path));
@@ -234,7 +234,7 @@ function shardsFor(groups: readonly Group[], concurrency: LintOptions['concurren
  * Adds each worker's findings and rule states to the main thread's run, in shard order; the first error
  * in that order is thrown, as one thread would have met it first.
  */
-function adoptWorkers(pending: readonly Pending[], run: LintRun, runnerConfigs: readonly RunnerConfig[], each: (reply: WorkerResult, codec: Unpacker) => void): void {
+function adoptWorkers(pending: readonly Pending[], run: LintRun, runnerConfigs: readonly RunnerConfig[], each: (reply: WorkerResult, unpacker: Unpacker) => void): void {
   // A file read by the main thread and by a worker (a runner config, always) is one SourceFile.
   const known = new Map<string, SourceFile>();
   for (const f of [...runnerConfigs.map((c) => c.file), ...run.sourceFiles()]) known.set(f.path, f);
@@ -242,9 +242,9 @@ function adoptWorkers(pending: readonly Pending[], run: LintRun, runnerConfigs: 
   for (const p of pending) {
     const reply = p.wait();
     if ('error' in reply) rethrow(reply.error);
-    const codec = new Unpacker(reply.ok.files, known, runners);
-    run.adopt(reply.ok.run, codec);
-    each(reply.ok, codec);
+    const unpacker = new Unpacker(reply.ok.files, known, runners);
+    run.adopt(reply.ok.run, unpacker);
+    each(reply.ok, unpacker);
   }
 }
 
@@ -426,7 +426,7 @@ export interface LintRun {
   /** In a worker thread: the findings so far and every rule's state, as plain data. */
   share(packer: Packer): SharedRun;
   /** In the main thread: adds what a worker's run shared (workers in the order of their groups). */
-  adopt(shared: SharedRun, codec: Unpacker): void;
+  adopt(shared: SharedRun, unpacker: Unpacker): void;
   /** The files the findings so far point into. */
   sourceFiles(): SourceFile[];
 }
@@ -493,12 +493,12 @@ export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerC
       for (const { rule, state } of active) if (rule.start) states[rule.slug] = rule.shareState!.pack(state, packer);
       return { findings: findings.map((f) => packer.finding(f)), states };
     },
-    adopt(shared, codec) {
+    adopt(shared, unpacker) {
       for (const packed of shared.findings) {
-        const f = codec.finding(packed);
+        const f = unpacker.finding(packed);
         add({ ...f, message: once(f.message) });
       }
-      for (const { rule, state } of active) if (rule.start) rule.shareState!.merge(state, shared.states[rule.slug], codec);
+      for (const { rule, state } of active) if (rule.start) rule.shareState!.merge(state, shared.states[rule.slug], unpacker);
     },
     sourceFiles() {
       const out = new Set<SourceFile>();

@@ -7,7 +7,7 @@ import type { Span } from '../model/span.js';
 import { UnreadableFileError } from '../parsers/gitlab/include.js';
 import { UsageError } from './discover.js';
 import { packageFile } from './package-root.js';
-import type { Finding, PackedSpan, Rule, StateCodec } from './rule.js';
+import type { Finding, PackedSpan, Rule, StatePacker, StateUnpacker } from './rule.js';
 
 /**
  * `cilint lint` over a big tree in several threads. The groups of pipelines (see `groupByRoot` in
@@ -107,7 +107,7 @@ export interface WorkerResult {
 export type WorkerReply = { ok: WorkerResult } | { error: { kind: 'usage' | 'unreadable' | 'internal'; message: string } };
 
 /** The sending side: each file once, numbered in the order first met; runners by their place in the list. */
-export class Packer implements StateCodec {
+export class Packer implements StatePacker {
   readonly files: PackedFile[] = [];
   private readonly index = new Map<SourceFile, number>();
   private readonly runnerIndex: Map<Runner, number>;
@@ -130,18 +130,10 @@ export class Packer implements StateCodec {
     return [this.file(span.file), span.start, span.end];
   }
 
-  unspan(): Span {
-    throw new Error('a packer only packs');
-  }
-
   runner(runner: Runner): number {
     const i = this.runnerIndex.get(runner);
     if (i === undefined) throw new Error('a rule state names a runner outside the lint set');
     return i;
-  }
-
-  unrunner(): Runner {
-    throw new Error('a packer only packs');
   }
 
   finding(f: Finding): PackedFinding {
@@ -159,7 +151,7 @@ export class Packer implements StateCodec {
  * The receiving side, one per worker reply, over files shared by the whole run: a path read by two
  * threads is one SourceFile here, the main thread's own when it read it too.
  */
-export class Unpacker implements StateCodec {
+export class Unpacker implements StateUnpacker {
   private readonly local: SourceFile[];
 
   constructor(
@@ -181,16 +173,8 @@ export class Unpacker implements StateCodec {
     return this.local[index];
   }
 
-  span(): PackedSpan {
-    throw new Error('an unpacker only unpacks');
-  }
-
   unspan([file, start, end]: PackedSpan): Span {
     return { file: this.local[file], start, end };
-  }
-
-  runner(): number {
-    throw new Error('an unpacker only unpacks');
   }
 
   unrunner(index: number): Runner {

@@ -125,14 +125,17 @@ export interface RuleExample {
 export type PackedSpan = readonly [file: number, start: number, end: number];
 
 /**
- * Spans and runners turned into plain data and back, for a rule state gathered in another thread (a
- * parallel lint, see `Rule.shareState`). Runners are the same in every thread: each reads the same
- * runner configs in the same order.
+ * Spans and runners turned into plain data, for a rule state gathered in a worker thread (a parallel
+ * lint, see `Rule.shareState`), and back in the main thread. Runners are the same in every thread:
+ * each reads the same runner configs in the same order.
  */
-export interface StateCodec {
+export interface StatePacker {
   span(span: Span): PackedSpan;
-  unspan(packed: PackedSpan): Span;
   runner(runner: Runner): number;
+}
+
+export interface StateUnpacker {
+  unspan(packed: PackedSpan): Span;
   unrunner(index: number): Runner;
 }
 
@@ -142,8 +145,8 @@ export interface StateCodec {
  * their states are merged in that order, so a state that keeps "the first job seen" still does.
  */
 export interface StateSharing<S, P> {
-  pack(state: S, codec: StateCodec): P;
-  merge(into: S, packed: P, codec: StateCodec): void;
+  pack(state: S, packer: StatePacker): P;
+  merge(into: S, packed: P, unpacker: StateUnpacker): void;
 }
 
 export interface Rule<S = unknown, P = unknown> {
