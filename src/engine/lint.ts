@@ -89,9 +89,17 @@ export function lintPaths(opts: LintOptions): LintResult {
   const onlyFiles = opts.stdin !== undefined || targets.every((t) => t.explicit);
   const context = config.runners ? mappedRunnerConfigs(config, runnerTargets) : [];
   const executor = opts.executor ?? config.executor ?? 'docker';
+  const realFolders = new RealFolders();
+  const host = (u: Unit) => new FsHost(u.root, overrides, realFolders);
   const groups: Group[] = [
-    ...groupByRoot(targets.filter((t) => t.kind === 'gitlab')).map((units) => ({ kind: 'gitlab' as const, units })),
-    ...groupByRoot(targets.filter((t) => t.kind === 'jenkins')).map((units) => ({ kind: 'jenkins' as const, units })),
+    ...groupByRoot(
+      targets.filter((t) => t.kind === 'gitlab'),
+      (units) => units.map((u) => parseGitlabPipeline(posixRelative(u.root, u.target.path), host(u))),
+    ).map((units) => ({ kind: 'gitlab' as const, units })),
+    ...groupByRoot(
+      targets.filter((t) => t.kind === 'jenkins'),
+      (units) => units.map((u) => readJenkinsfile(posixRelative(u.root, u.target.path), host(u))),
+    ).map((units) => ({ kind: 'jenkins' as const, units })),
   ];
   // Workers start first: they read the runner configs themselves while this thread does.
   const shards = opts.fix || opts.stdin || overrides.size > 0 || !canShare(opts.rules) ? [groups] : shardsFor(groups, opts.concurrency);
@@ -292,11 +300,11 @@ interface Unit {
  * include, a template, an anchor, a pod `yamlFile`), and those of nested roots may read the same ones
  * (`/a` includes `b/ci.yml`, which `/a/b`'s pipeline reads too): rules judge shared text once, with
  * every job that uses it (which templates are used, a translation fix), so such pipelines are linted
- * together.
+ * together, unless none reads the other's files (see `splitNested`).
  * Separate roots read separate files, since a host never reads outside its root. Targets come sorted by
  * path, so a group is a run of consecutive targets and the groups, one after another, keep their order.
  */
-function groupByRoot(targets: readonly Target[]): Unit[][] {
+function groupByRoot(targets: readonly Target[], read: (units: readonly Unit[]) => Pipeline[]): Unit[][] {
   const known = new Map<string, string | null>();
   const units = targets.map((t) => ({ target: t, root: t.root ?? projectRoot(t.path, known) }));
   const roots = new Set(units.map((u) => u.root));
@@ -312,7 +320,41 @@ function groupByRoot(targets: readonly Target[]): Unit[][] {
     if (group) group.push(u);
     else groups.set(key, [u]);
   }
-  return [...groups.values()];
+  return [...groups.values()].flatMap((group) => splitNested(group, read));
+}
+
+/**
+ * A group of nested roots, split where no pipeline reads across. A monorepo with a top-level
+ * `.gitlab-ci.yml` above its services' own is one group of nested roots; if the top pipeline reads
+ * nothing of theirs (it triggers them as child pipelines), each service is a group of its own again, so
+ * the lint still holds one service at a time and can be split over threads. Only the pipelines of a
+ * root with others below it are read here (and again when their group is linted): a nested root's own
+ * pipelines never read outside it.
+ */
+function splitNested(group: Unit[], read: (units: readonly Unit[]) => Pipeline[]): Unit[][] {
+  const roots = [...new Set(group.map((u) => u.root))];
+  if (roots.length === 1) return [group];
+  const under = (path: string, dir: string) => path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  const joined = new Map(roots.map((r) => [r, r]));
+  const find = (root: string): string => {
+    let r = root;
+    while (joined.get(r) !== r) r = joined.get(r)!;
+    return r;
+  };
+  for (const outer of roots) {
+    const nested = roots.filter((r) => r !== outer && under(r, outer));
+    if (nested.length === 0) continue;
+    const paths = read(group.filter((u) => u.root === outer)).flatMap((p) => p.files.map((f) => f.path));
+    for (const n of nested) if (paths.some((p) => under(p, n))) joined.set(find(n), find(outer));
+  }
+  const split = new Map<string, Unit[]>();
+  for (const u of group) {
+    const key = find(u.root);
+    const units = split.get(key);
+    if (units) units.push(u);
+    else split.set(key, [u]);
+  }
+  return [...split.values()];
 }
 
 function loadPipelines(units: readonly Unit[], hostFor: (root: string) => FsHost): Pipeline[] {

@@ -58,6 +58,11 @@ test-${name}:
   };
 }
 
+/** A service project without its Jenkinsfile: GitLab groups only. */
+function gitlabOnly(name: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(project(name)).filter(([path]) => !path.endsWith('Jenkinsfile')));
+}
+
 describe('linting a tree group by group', () => {
   it('finds in a tree of projects exactly the findings of each project linted alone', () => {
     const names = ['alpha', 'beta', 'gamma', 'delta'];
@@ -128,6 +133,28 @@ describe('linting a tree group by group', () => {
     expect(lint(dir).map((f) => f.rule)).not.toContain('missing-tls-certdir');
     // Linted without the outer pipeline, nothing uses the template: it is judged on its own.
     expect(lint(join(dir, 'sub')).map((f) => f.rule)).toContain('missing-tls-certdir');
+  });
+
+  it('lints the services under a top-level pipeline that reads none of their files as groups of their own', () => {
+    const names = ['alpha', 'beta', 'gamma'];
+    const top = 'stages: [build]\nchildren:\n  stage: build\n  trigger:\n    include: alpha/.gitlab-ci.yml\n';
+    const dir = repo({ ...Object.assign({}, ...names.map(gitlabOnly)), '.gitlab-ci.yml': top });
+    const result = lintPaths({ paths: ['.'], cwd: dir, rules: RULES, config: defaultConfig(dir), concurrency: 3 });
+    // Split over three threads: one group could not be.
+    expect(result.threads).toBe(3);
+    const alone = [...names.flatMap((n) => lint(join(dir, n))), ...lint(dir, ['.gitlab-ci.yml'])].map(show);
+    expect(result.findings.map(show).sort()).toEqual(alone.sort());
+  });
+
+  it('keeps a service in the top-level group when the top pipeline reads its files', () => {
+    const names = ['alpha', 'beta', 'gamma'];
+    const top = 'include:\n  - local: alpha/ci/templates.yml\n  - local: gamma/ci/templates.yml\nouter:\n  extends: .dind\n  script: docker build .\n';
+    const dir = repo({ ...Object.assign({}, ...names.map(gitlabOnly)), '.gitlab-ci.yml': top });
+    // Groups: the top pipeline with alpha and gamma, then beta.
+    const result = lintPaths({ paths: ['.'], cwd: dir, rules: RULES, config: defaultConfig(dir), concurrency: 3 });
+    expect(result.threads).toBe(2);
+    // `.unused` in alpha's and gamma's templates is judged with the top pipeline, which does not use it either.
+    expect(result.findings.map(show)).toEqual(lint(dir).map(show));
   });
 
   it('reports a directive that silences nothing once per file, in every group', () => {
