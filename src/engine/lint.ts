@@ -332,9 +332,12 @@ function groupByRoot(targets: readonly Target[], read: (units: readonly Unit[]) 
  * pipelines never read outside it.
  */
 function splitNested(group: Unit[], read: (units: readonly Unit[]) => Pipeline[]): Unit[][] {
-  const roots = [...new Set(group.map((u) => u.root))];
+  // Sorted, the roots below a root are consecutive (strings with a common prefix are), though not
+  // always right after it: `/a/b-c` sorts between `/a/b` and `/a/b/c`.
+  const roots = [...new Set(group.map((u) => u.root))].sort();
   if (roots.length === 1) return [group];
-  const under = (path: string, dir: string) => path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  const prefixOf = (dir: string) => (dir.endsWith(sep) ? dir : dir + sep);
+  const under = (path: string, dir: string) => path.startsWith(prefixOf(dir));
   const joined = new Map(roots.map((r) => [r, r]));
   const find = (root: string): string => {
     let r = root;
@@ -342,7 +345,9 @@ function splitNested(group: Unit[], read: (units: readonly Unit[]) => Pipeline[]
     return r;
   };
   for (const outer of roots) {
-    const nested = roots.filter((r) => r !== outer && under(r, outer));
+    const prefix = prefixOf(outer);
+    const nested: string[] = [];
+    for (let j = firstAtLeast(roots, prefix); j < roots.length && roots[j].startsWith(prefix); j++) nested.push(roots[j]);
     if (nested.length === 0) continue;
     const paths = read(group.filter((u) => u.root === outer)).flatMap((p) => p.files.map((f) => f.path));
     for (const n of nested) if (paths.some((p) => under(p, n))) joined.set(find(n), find(outer));
@@ -355,6 +360,18 @@ function splitNested(group: Unit[], read: (units: readonly Unit[]) => Pipeline[]
     else split.set(key, [u]);
   }
   return [...split.values()];
+}
+
+/** The index of the first of the sorted `items` that is not below `value`. */
+function firstAtLeast(items: readonly string[], value: string): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function loadPipelines(units: readonly Unit[], hostFor: (root: string) => FsHost): Pipeline[] {

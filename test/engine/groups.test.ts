@@ -157,6 +157,18 @@ describe('linting a tree group by group', () => {
     expect(result.findings.map(show)).toEqual(lint(dir).map(show));
   });
 
+  it('finds the roots below a root past a sibling whose name it begins (`app-tools` sorts before `app/sub`)', () => {
+    const dir = repo({
+      '.gitlab-ci.yml': 'top:\n  image: node:20\n  script: npm test\n',
+      'app/.gitlab-ci.yml': 'include: sub/ci/t.yml\nouter:\n  extends: .tpl\n  variables: { DOCKER_TLS_CERTDIR: /certs }\n  script: docker build .\n',
+      'app/sub/.gitlab-ci.yml': 'include: ci/t.yml\ninner:\n  image: node:20\n  script: npm test\n',
+      'app/sub/ci/t.yml': '.tpl:\n  image: docker:27\n  services: [docker:27-dind]\n',
+      'app-tools/.gitlab-ci.yml': 'tools:\n  image: node:20\n  script: npm test\n',
+    });
+    // `.tpl` is used by `outer`, which sets the TLS folder: judged alone, it would lack it.
+    expect(lint(dir).map((f) => f.rule)).not.toContain('missing-tls-certdir');
+  });
+
   it('reports a directive that silences nothing once per file, in every group', () => {
     const dir = repo({
       'a/.gitlab-ci.yml': '# cilint-disable-next-line tls-disabled\ntest:\n  image: node:20\n  script: npm test\n',
