@@ -313,14 +313,19 @@ function groupByRoot(targets: readonly Target[], read: (units: readonly Unit[]) 
     for (let dir = root, parent = dirname(dir); parent !== dir; dir = parent, parent = dirname(dir)) if (roots.has(parent)) top = parent;
     return top;
   };
-  const groups = new Map<string, Unit[]>();
+  return runsBy(units, (u) => outermost(u.root)).flatMap((group) => splitNested(group, read));
+}
+
+/** The units in lists by key, each list in the units' order, the lists in the order of their first unit. */
+function runsBy(units: readonly Unit[], key: (u: Unit) => string): Unit[][] {
+  const lists = new Map<string, Unit[]>();
   for (const u of units) {
-    const key = outermost(u.root);
-    const group = groups.get(key);
-    if (group) group.push(u);
-    else groups.set(key, [u]);
+    const k = key(u);
+    const list = lists.get(k);
+    if (list) list.push(u);
+    else lists.set(k, [u]);
   }
-  return [...groups.values()].flatMap((group) => splitNested(group, read));
+  return [...lists.values()];
 }
 
 /**
@@ -352,14 +357,7 @@ function splitNested(group: Unit[], read: (units: readonly Unit[]) => Pipeline[]
     const paths = read(group.filter((u) => u.root === outer)).flatMap((p) => p.files.map((f) => f.path));
     for (const n of nested) if (paths.some((p) => under(p, n))) joined.set(find(n), find(outer));
   }
-  const split = new Map<string, Unit[]>();
-  for (const u of group) {
-    const key = find(u.root);
-    const units = split.get(key);
-    if (units) units.push(u);
-    else split.set(key, [u]);
-  }
-  return [...split.values()];
+  return runsBy(group, (u) => find(u.root));
 }
 
 /** The index of the first of the sorted `items` that is not below `value`. */

@@ -135,23 +135,23 @@ describe('linting a tree group by group', () => {
     expect(lint(join(dir, 'sub')).map((f) => f.rule)).toContain('missing-tls-certdir');
   });
 
+  /** Services alpha, beta and gamma (no Jenkinsfiles) under a top-level pipeline, linted in up to 3 threads. */
+  function underTop(top: string) {
+    const dir = repo({ ...Object.assign({}, ...['alpha', 'beta', 'gamma'].map(gitlabOnly)), '.gitlab-ci.yml': top });
+    return { dir, result: lintPaths({ paths: ['.'], cwd: dir, rules: RULES, config: defaultConfig(dir), concurrency: 3 }) };
+  }
+
   it('lints the services under a top-level pipeline that reads none of their files as groups of their own', () => {
-    const names = ['alpha', 'beta', 'gamma'];
-    const top = 'stages: [build]\nchildren:\n  stage: build\n  trigger:\n    include: alpha/.gitlab-ci.yml\n';
-    const dir = repo({ ...Object.assign({}, ...names.map(gitlabOnly)), '.gitlab-ci.yml': top });
-    const result = lintPaths({ paths: ['.'], cwd: dir, rules: RULES, config: defaultConfig(dir), concurrency: 3 });
+    const { dir, result } = underTop('stages: [build]\nchildren:\n  stage: build\n  trigger:\n    include: alpha/.gitlab-ci.yml\n');
     // Split over three threads: one group could not be.
     expect(result.threads).toBe(3);
-    const alone = [...names.flatMap((n) => lint(join(dir, n))), ...lint(dir, ['.gitlab-ci.yml'])].map(show);
+    const alone = [...['alpha', 'beta', 'gamma'].flatMap((n) => lint(join(dir, n))), ...lint(dir, ['.gitlab-ci.yml'])].map(show);
     expect(result.findings.map(show).sort()).toEqual(alone.sort());
   });
 
   it('keeps a service in the top-level group when the top pipeline reads its files', () => {
-    const names = ['alpha', 'beta', 'gamma'];
-    const top = 'include:\n  - local: alpha/ci/templates.yml\n  - local: gamma/ci/templates.yml\nouter:\n  extends: .dind\n  script: docker build .\n';
-    const dir = repo({ ...Object.assign({}, ...names.map(gitlabOnly)), '.gitlab-ci.yml': top });
+    const { dir, result } = underTop('include:\n  - local: alpha/ci/templates.yml\n  - local: gamma/ci/templates.yml\nouter:\n  extends: .dind\n  script: docker build .\n');
     // Groups: the top pipeline with alpha and gamma, then beta.
-    const result = lintPaths({ paths: ['.'], cwd: dir, rules: RULES, config: defaultConfig(dir), concurrency: 3 });
     expect(result.threads).toBe(2);
     // `.unused` in alpha's and gamma's templates is judged with the top pipeline, which does not use it either.
     expect(result.findings.map(show)).toEqual(lint(dir).map(show));
