@@ -116,11 +116,6 @@ export interface RuleExample {
   readonly files?: Readonly<Record<string, string>>;
 }
 
-/**
- * A rule. Most only need `check`, which judges each group's jobs. A rule whose findings depend on the
- * whole lint set (a runner, judged by every job that may run on it) gathers facts in a state of its
- * own, made by `start` for each run, and reports them in `finish`.
- */
 /** A span as plain data: an index into the files sent with it, then the offsets. */
 export type PackedSpan = readonly [file: number, start: number, end: number];
 
@@ -149,6 +144,11 @@ export interface StateSharing<S, P> {
   merge(into: S, packed: P, unpacker: StateUnpacker): void;
 }
 
+/**
+ * A rule. Most only need `check`, which judges each group's jobs. A rule whose findings depend on the
+ * whole lint set (a runner, judged by every job that may run on it) gathers facts in a state of its
+ * own, made by `start` for each run, and reports them in `finish`.
+ */
 export interface Rule<S = unknown, P = unknown> {
   readonly slug: string;
   readonly severity: Severity;
@@ -164,8 +164,8 @@ export interface Rule<S = unknown, P = unknown> {
   /** Runs once after the last group: judges the runner configs and reports what needs every group. */
   finish?(ctx: FinishContext, state: S): void;
   /**
-   * Needed by a rule with `start` for `cilint lint` to run in parallel: without it, a lint set the rule
-   * is active on is linted in one thread.
+   * Needed by a rule with `start` for `cilint lint` to run in parallel: while such a rule lacks it, every
+   * lint runs in one thread.
    */
   readonly shareState?: StateSharing<S, P>;
 }
