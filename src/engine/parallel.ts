@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Runner } from '../model/runner.js';
-import { computeLineStarts, type SourceFile } from '../model/source.js';
+import { makeSourceFile, type SourceFile } from '../model/source.js';
 import type { Span } from '../model/span.js';
 import { UnreadableFileError } from '../parsers/gitlab/include.js';
 import { UsageError } from './discover.js';
 import { packageFile } from './package-root.js';
-import type { Finding, PackedSpan, Rule, StatePacker, StateUnpacker } from './rule.js';
+import type { Finding, Fix, PackedSpan, Rule, StatePacker, StateUnpacker } from './rule.js';
 
 /**
  * `cilint lint` over a big tree in several threads. The groups of pipelines (see `groupByRoot` in
@@ -23,8 +23,8 @@ import type { Finding, PackedSpan, Rule, StatePacker, StateUnpacker } from './ru
 /**
  * Pipelines (pipeline files and Jenkinsfiles; includes not counted) per thread for `auto`: a thread
  * starts cold (its JIT warms up again), which costs more than it saves below some thousands of
- * pipelines. On two cores (BENCHMARKS.md) two threads gain nothing at 1 900 pipelines and 15-25 % at
- * 7 500.
+ * pipelines. On two cores (BENCHMARKS.md) two threads gain nothing at 1 900 pipelines and about
+ * 30 % at 7 500.
  */
 export const PIPELINES_PER_THREAD = 2_500;
 /** Each thread holds a heap of its own: more than this would take the peak memory past 400 MB. */
@@ -37,7 +37,7 @@ export function threadCount(concurrency: number | 'auto' | undefined, pipelines:
   return Math.max(1, Math.min(availableParallelism(), MAX_THREADS, Math.floor(pipelines / PIPELINES_PER_THREAD)));
 }
 
-/** The script a worker thread runs: the shipped command, which hands workers to `runLintWorker`. */
+/** The script a worker thread runs: the shipped command, whose entry (src/bin.ts) hands workers to `lintShard`. */
 export function workerScript(): string | undefined {
   const path = packageFile('dist/cilint.cjs');
   return existsSync(path) ? path : undefined;
@@ -64,12 +64,12 @@ export function splitByWeight<T>(items: readonly T[], count: number, weight: (it
 // ---------------------------------------------------------------------------------------------------
 // Plain data between threads
 
-/** A file as sent between threads; its line index is rebuilt on arrival. */
+/** A file as sent between threads, read again on arrival by `makeSourceFile`. */
 export interface PackedFile {
   path: string;
   relPath: string;
-  text: string;
-  hasBom: boolean;
+  /** The text as read, BOM included. */
+  raw: string;
 }
 
 export interface PackedFinding {
@@ -77,14 +77,8 @@ export interface PackedFinding {
   severity: Finding['severity'];
   message: string;
   span: PackedSpan;
-  fix?: {
-    title: string;
-    applicability: 'safe' | 'unsafe';
-    edits: { file: number; start: number; end: number; text: string }[];
-    strategy?: NonNullable<Finding['fix']>['strategy'];
-    notes?: readonly string[];
-    skipped?: readonly string[];
-  };
+  /** The fix with each edit's file as an index into the files sent. */
+  fix?: Omit<Fix, 'edits'> & { edits: { file: number; start: number; end: number; text: string }[] };
 }
 
 /** What a worker's run sends back (see `LintRun.share`). */
@@ -104,7 +98,13 @@ export interface WorkerResult {
   files: PackedFile[];
 }
 
-export type WorkerReply = { ok: WorkerResult } | { error: { kind: 'usage' | 'unreadable' | 'internal'; message: string } };
+/** An error in a worker, by the kind of error the main thread would have thrown. */
+export interface WorkerError {
+  kind: 'usage' | 'unreadable' | 'internal';
+  message: string;
+}
+
+export type WorkerReply = { ok: WorkerResult } | { error: WorkerError };
 
 /** The sending side: each file once, numbered in the order first met; runners by their place in the list. */
 export class Packer implements StatePacker {
@@ -121,7 +121,7 @@ export class Packer implements StatePacker {
     if (i === undefined) {
       i = this.files.length;
       this.index.set(file, i);
-      this.files.push({ path: file.path, relPath: file.relPath, text: file.text, hasBom: file.hasBom });
+      this.files.push({ path: file.path, relPath: file.relPath, raw: file.hasBom ? `\ufeff${file.text}` : file.text });
     }
     return i;
   }
@@ -138,11 +138,7 @@ export class Packer implements StatePacker {
 
   finding(f: Finding): PackedFinding {
     const out: PackedFinding = { rule: f.rule, severity: f.severity, message: f.message, span: this.span(f.span) };
-    if (f.fix) {
-      const { title, applicability, strategy, notes, skipped } = f.fix;
-      const edits = f.fix.edits.map((e) => ({ file: this.file(e.file), start: e.start, end: e.end, text: e.text }));
-      out.fix = { title, applicability, edits, ...(strategy ? { strategy } : {}), ...(notes ? { notes } : {}), ...(skipped ? { skipped } : {}) };
-    }
+    if (f.fix) out.fix = { ...f.fix, edits: f.fix.edits.map((e) => ({ file: this.file(e.file), start: e.start, end: e.end, text: e.text })) };
     return out;
   }
 }
@@ -161,10 +157,7 @@ export class Unpacker implements StateUnpacker {
   ) {
     this.local = files.map((f) => {
       let file = known.get(f.path);
-      if (!file) {
-        file = { path: f.path, relPath: f.relPath, text: f.text, hasBom: f.hasBom, lineStarts: computeLineStarts(f.text) };
-        known.set(f.path, file);
-      }
+      if (!file) known.set(f.path, (file = makeSourceFile(f.path, f.relPath, f.raw)));
       return file;
     });
   }
@@ -259,7 +252,7 @@ export function serveWorker(data: WorkerData, compute: (input: unknown) => Worke
   Atomics.notify(data.flag, 0);
 }
 
-function describeError(e: unknown): { kind: 'usage' | 'unreadable' | 'internal'; message: string } {
+function describeError(e: unknown): WorkerError {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof UsageError) return { kind: 'usage', message };
   if (e instanceof UnreadableFileError) return { kind: 'unreadable', message };
@@ -267,7 +260,7 @@ function describeError(e: unknown): { kind: 'usage' | 'unreadable' | 'internal';
 }
 
 /** The error a worker reported, as the main thread would have thrown it. */
-export function rethrow(error: { kind: 'usage' | 'unreadable' | 'internal'; message: string }): never {
+export function rethrow(error: WorkerError): never {
   if (error.kind === 'usage') throw new UsageError(error.message);
   if (error.kind === 'unreadable') throw new UnreadableFileError(error.message);
   throw new Error(`in a lint worker: ${error.message}`);

@@ -39,7 +39,9 @@ function service(i: number): Record<string, string> {
   // cilint-disable comments, used and unused, in files that workers read.
   if (i % 7 === 0) jobs.push(`lint:\n  image: alpine # cilint-disable-line unpinned-docker-image\n  script: [true]\n`);
   if (i % 11 === 0) jobs.push(`# cilint-disable-next-line privileged-dind\nnotes:\n  script: [echo]\n`);
-  files[`${dir}/.gitlab-ci.yml`] = `include:\n  - local: ci/templates.yml\n${jobs.join('')}`;
+  // Some with a BOM and CRLF line breaks, which a file sent between threads keeps.
+  const text = `include:\n  - local: ci/templates.yml\n${jobs.join('')}`;
+  files[`${dir}/.gitlab-ci.yml`] = i % 13 === 6 ? `\ufeff${text.replace(/\n/g, '\r\n')}` : text;
   if (i % 5 === 0) files[`${dir}/Jenkinsfile`] = `pipeline {\n  agent { docker { image 'docker:27'; args '--privileged -v /var/run/docker.sock:/var/run/docker.sock' } }\n  stages { stage('b') { steps { sh 'docker build -t app:${i} .' } } }\n}\n`;
   return files;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { RULES } from '../../rules/index.js';
 import { UsageError } from '../../src/engine/discover.js';
-import { canShare, rethrow, serveWorker, splitByWeight, startWorker, threadCount, type WorkerData, type WorkerReply } from '../../src/engine/parallel.js';
+import { canShare, rethrow, serveWorker, splitByWeight, startWorker, threadCount, type WorkerData, type WorkerError, type WorkerReply } from '../../src/engine/parallel.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { UnreadableFileError } from '../../src/parsers/gitlab/include.js';
 import { repo } from '../cli/helpers.js';
@@ -66,7 +66,7 @@ describe('a worker reply', () => {
       throw error;
     });
     expect(reply).toEqual({ error: { kind, message: error.message } });
-    expect(() => rethrow((reply as { error: { kind: 'usage' | 'unreadable' | 'internal'; message: string } }).error)).toThrow(type);
+    expect(() => rethrow((reply as { error: WorkerError }).error)).toThrow(type);
   });
 
   it('says what broke in a worker without a stack trace', () => {
