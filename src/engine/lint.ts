@@ -89,18 +89,14 @@ export function lintPaths(opts: LintOptions): LintResult {
   const onlyFiles = opts.stdin !== undefined || targets.every((t) => t.explicit);
   const context = config.runners ? mappedRunnerConfigs(config, runnerTargets) : [];
   const executor = opts.executor ?? config.executor ?? 'docker';
-  const realFolders = new RealFolders();
-  const host = (u: Unit) => new FsHost(u.root, overrides, realFolders);
-  const groups: Group[] = [
-    ...groupByRoot(
-      targets.filter((t) => t.kind === 'gitlab'),
-      (units) => units.map((u) => parseGitlabPipeline(posixRelative(u.root, u.target.path), host(u))),
-    ).map((units) => ({ kind: 'gitlab' as const, units })),
-    ...groupByRoot(
-      targets.filter((t) => t.kind === 'jenkins'),
-      (units) => units.map((u) => readJenkinsfile(posixRelative(u.root, u.target.path), host(u))),
-    ).map((units) => ({ kind: 'jenkins' as const, units })),
-  ];
+  // Hosts for the pipelines that grouping reads first (see `splitNested`).
+  const early = hostsByRoot(overrides);
+  const groups: Group[] = (['gitlab', 'jenkins'] as const).flatMap((kind) =>
+    groupByRoot(
+      targets.filter((t) => t.kind === kind),
+      (units) => LOADERS[kind](units, early.get),
+    ).map((units) => ({ kind, units })),
+  );
   // Workers start first: they read the runner configs themselves while this thread does.
   const shards = opts.fix || opts.stdin || overrides.size > 0 || !canShare(opts.rules) ? [groups] : shardsFor(groups, opts.concurrency);
   const input = (shard: Group[]): ShardInput => ({
@@ -213,6 +209,12 @@ interface Group {
   units: Unit[];
 }
 
+/** How the pipelines of a group are read, by kind. */
+const LOADERS: Record<Group['kind'], (units: readonly Unit[], hostFor: (root: string) => FsHost) => Pipeline[]> = {
+  gitlab: loadPipelines,
+  jenkins: loadJenkinsfiles,
+};
+
 /**
  * Reads, judges and drops the groups one by one. A root's host serves its Jenkinsfiles too, which come
  * after every GitLab group, so it is kept until then.
@@ -221,7 +223,7 @@ function lintGroups(groups: readonly Group[], overrides: ReadonlyMap<string, str
   const hosts = hostsByRoot(overrides);
   const jenkinsRoots = new Set(groups.flatMap((g) => (g.kind === 'jenkins' ? g.units.map((u) => u.root) : [])));
   for (const g of groups) {
-    const pipelines = g.kind === 'gitlab' ? loadPipelines(g.units, hosts.get) : loadJenkinsfiles(g.units, hosts.get);
+    const pipelines = LOADERS[g.kind](g.units, hosts.get);
     run.lint(pipelines);
     collect(pipelines);
     for (const u of g.units) if (g.kind === 'jenkins' || !jenkinsRoots.has(u.root)) hosts.drop(u.root);
