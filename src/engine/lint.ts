@@ -25,7 +25,7 @@ import {
   Packer,
   rethrow,
   splitByWeight,
-  startWorker,
+  startWorkers,
   threadCount,
   Unpacker,
   workerScript,
@@ -109,7 +109,15 @@ export function lintPaths(opts: LintOptions): LintResult {
     reportUnusedDisables: Boolean(opts.reportUnusedDisables),
   });
   const script = shards.length > 1 ? workerScript() : undefined;
-  const pending = script ? shards.slice(1).map((shard) => startWorker(script, input(shard), () => ({ ok: lintShard(input(shard), opts.rules) }))) : [];
+  const rest = shards.slice(1);
+  let fellBack = 0;
+  const pending = script
+    ? startWorkers(script, rest.map(input), (i, why) => {
+        notes.push(`a lint thread ${why}: its share of the files was linted in the main thread`);
+        fellBack++;
+        return { ok: lintShard(input(rest[i]), opts.rules) };
+      })
+    : [];
   const runnerConfigs = [...runnerTargets, ...context].map((t) => loadRunnerConfig(t, cwd, overrides));
   const run = startRun(opts.rules, runnerConfigs, { executor, config, fix: opts.fix });
   const files: string[] = [];
@@ -125,7 +133,7 @@ export function lintPaths(opts: LintOptions): LintResult {
     files.push(...reply.linted);
     for (const i of reply.withDirectives) withDirectives.push(unpacker.file(i));
   });
-  const used = 1 + pending.length;
+  const used = 1 + pending.length - fellBack;
   files.push(...runnerConfigs.map((c) => c.file.path));
   const contextFiles = new Set(context.map((t) => t.path));
   const all = run.finish().filter((f) => !(onlyFiles && contextFiles.has(f.span.file.path)));

@@ -190,51 +190,116 @@ export function canShare(rules: readonly Rule[]): boolean {
 // ---------------------------------------------------------------------------------------------------
 // Threads
 
-/** A started worker: `wait` blocks until its one reply. */
+/** A started worker: `wait` blocks until its one reply, or runs the shard here when the worker cannot. */
 export interface Pending {
   wait(): WorkerReply;
 }
 
-/** 0: starting; 1: the worker's code runs; 2: its reply is posted. */
+/** 0: starting; 1: the worker's code runs; 2: its reply is posted; 3: it ended without one. */
 const STARTED = 1;
 const REPLIED = 2;
+const ENDED = 3;
 /** A worker whose code has not started after this long never will (a broken install): its shard runs here. */
 const START_TIMEOUT_MS = 60_000;
 
 export interface WorkerData {
   cilintLintShard: true;
   port: MessagePort;
+  /** [state, exit code once ENDED] */
   flag: Int32Array;
   input: unknown;
 }
 
-export function startWorker(script: string, input: unknown, fallback: () => WorkerReply, startTimeoutMs = START_TIMEOUT_MS): Pending {
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(script, {
-    workerData: { cilintLintShard: true, port: port2, flag, input } satisfies WorkerData,
-    transferList: [port2],
-    stdout: false,
-    stderr: false,
+/**
+ * The thread that starts the lint workers and watches them. The main thread blocks while it waits, so
+ * it cannot see a worker's `exit` event; a worker that dies without replying (out of memory, a native
+ * crash) would leave it waiting for ever. This thread's event loop is free: it marks such a worker's
+ * flag ENDED, with its exit code, after sending its error, if it had one, on the worker's report port.
+ * A message (a worker's index) asks it to stop that worker.
+ */
+const SUPERVISOR = `'use strict';
+const { Worker, workerData, parentPort } = require('node:worker_threads');
+const workers = workerData.jobs.map((job) => {
+  const worker = new Worker(workerData.script, { workerData: job.data, transferList: [job.data.port] });
+  worker.on('error', (e) => job.report.postMessage(e && e.message ? String(e.message) : String(e)));
+  worker.on('exit', (code) => {
+    if (Atomics.load(job.data.flag, 0) === ${REPLIED}) return;
+    Atomics.store(job.data.flag, 1, code);
+    Atomics.store(job.data.flag, 0, ${ENDED});
+    Atomics.notify(job.data.flag, 0);
   });
-  // A worker never keeps the process alive: once its reply is read it has nothing left to do.
-  worker.unref();
-  return {
+  return worker;
+});
+parentPort.on('message', (i) => void workers[i].terminate());
+parentPort.unref();
+`;
+
+/**
+ * Starts a worker thread running `script` for each input, under one supervising thread (see
+ * SUPERVISOR). `fallback(i, why)` lints input `i` in this thread when its worker never starts or ends
+ * without replying; `why` says which, for a note.
+ */
+export function startWorkers(
+  script: string,
+  inputs: readonly unknown[],
+  fallback: (index: number, why: string) => WorkerReply,
+  startTimeoutMs = START_TIMEOUT_MS,
+): Pending[] {
+  const jobs = inputs.map((input) => {
+    const flag = new Int32Array(new SharedArrayBuffer(8));
+    const { port1, port2 } = new MessageChannel();
+    const report = new MessageChannel();
+    return { flag, port: port1, errors: report.port1, job: { report: report.port2, data: { cilintLintShard: true, port: port2, flag, input } satisfies WorkerData } };
+  });
+  let supervisor: Worker | undefined;
+  let failed: string | undefined;
+  try {
+    supervisor = new Worker(SUPERVISOR, {
+      eval: true,
+      workerData: { script, jobs: jobs.map((j) => j.job) },
+      transferList: jobs.flatMap((j) => [j.job.data.port, j.job.report]),
+    });
+    // The supervisor never keeps the process alive: once every reply is read, nothing is left to wait for.
+    supervisor.unref();
+  } catch (e) {
+    failed = `could not start (${e instanceof Error ? e.message : String(e)})`;
+  }
+  return jobs.map(({ flag, port, errors }, index) => ({
     wait() {
-      const started = Date.now();
-      while (Atomics.load(flag, 0) !== REPLIED) {
-        if (Atomics.load(flag, 0) < STARTED && Date.now() - started > startTimeoutMs) {
-          void worker.terminate();
-          return fallback();
-        }
-        Atomics.wait(flag, 0, Atomics.load(flag, 0), Math.min(1_000, startTimeoutMs));
+      const done = (): void => {
+        port.close();
+        errors.close();
+      };
+      if (failed !== undefined) {
+        done();
+        return fallback(index, failed);
       }
-      const received = receiveMessageOnPort(port1);
-      port1.close();
-      if (!received) return { error: { kind: 'internal', message: 'a lint worker replied nothing' } };
-      return received.message as WorkerReply;
+      const started = Date.now();
+      for (;;) {
+        const state = Atomics.load(flag, 0);
+        if (state === REPLIED || state === ENDED) break;
+        if (state < STARTED && Date.now() - started > startTimeoutMs) {
+          supervisor!.postMessage(index);
+          done();
+          return fallback(index, `did not start within ${startTimeoutMs / 1000} s`);
+        }
+        Atomics.wait(flag, 0, state, Math.min(1_000, startTimeoutMs));
+      }
+      // A worker may die between posting its reply and saying so: the reply counts.
+      const received = receiveMessageOnPort(port);
+      if (received) {
+        done();
+        return received.message as WorkerReply;
+      }
+      if (Atomics.load(flag, 0) === REPLIED) {
+        done();
+        return { error: { kind: 'internal', message: 'a lint worker replied nothing' } };
+      }
+      const error = receiveMessageOnPort(errors)?.message as string | undefined;
+      done();
+      return fallback(index, `ended without replying (exit code ${Atomics.load(flag, 1)}${error ? `: ${error}` : ''})`);
     },
-  };
+  }));
 }
 
 /** In a worker: says the code runs, computes the reply and posts it, whatever happens. */

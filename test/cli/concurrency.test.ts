@@ -103,6 +103,27 @@ describe('cilint lint --concurrency', () => {
     expect(many.stdout).toBe(one.stdout);
   });
 
+  it('lints the share of a thread that dies in the main thread, and says so', () => {
+    // Preloaded in every thread: a lint worker says it has started, then dies, as one out of memory would.
+    const preload = join(dir, 'die-in-workers.cjs');
+    writeFileSync(
+      preload,
+      `const { isMainThread, workerData } = require('node:worker_threads');
+if (!isMainThread && workerData && workerData.cilintLintShard) { Atomics.store(workerData.flag, 0, 1); process.exit(9); }
+`,
+    );
+    const one = cilint(dir, ['lint', '.', '--no-config', '--format', 'json', '--concurrency', 'off']);
+    const r = spawnSync(process.execPath, ['--require', preload, bin, 'lint', '.', '--no-config', '--format', 'json', '--concurrency', '3'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, CILINT_THREADS: 'report' },
+    });
+    const note = 'cilint: a lint thread ended without replying (exit code 9): its share of the files was linted in the main thread\n';
+    expect(r.stderr).toBe(`${note}${note}cilint: linted in 1 thread\n`);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(one.stdout);
+  });
+
   it('lints a small lint set in one thread by default, and stdin always', () => {
     expect(cilint(dir, ['lint', 'services/s001', '--no-config']).stderr).toBe('cilint: linted in 1 thread\n');
     const r = spawnSync(process.execPath, [bin, 'lint', '--stdin', '--stdin-filename', 'services/s001/.gitlab-ci.yml', '--no-config', '--concurrency', '4'], {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { RULES } from '../../rules/index.js';
 import { UsageError } from '../../src/engine/discover.js';
-import { canShare, rethrow, serveWorker, splitByWeight, startWorker, threadCount, type WorkerData, type WorkerError, type WorkerReply } from '../../src/engine/parallel.js';
+import { canShare, rethrow, serveWorker, splitByWeight, startWorkers, threadCount, type WorkerData, type WorkerError, type WorkerReply } from '../../src/engine/parallel.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { UnreadableFileError } from '../../src/parsers/gitlab/include.js';
 import { repo } from '../cli/helpers.js';
@@ -80,31 +80,67 @@ describe('a worker reply', () => {
 
 describe('waiting for a worker thread', () => {
   const dir = repo({});
-
-  it('reads the one reply a worker posts', () => {
-    const script = join(dir, 'replies.cjs');
-    writeFileSync(
-      script,
-      `const { workerData: d } = require('node:worker_threads');
-Atomics.store(d.flag, 0, 1);
-d.port.postMessage({ ok: { echo: d.input } });
+  /** A worker script: `body` runs after the worker says it has started (flag 1), with `d` its workerData. */
+  const worker = (name: string, body: string, started = true): string => {
+    const script = join(dir, name);
+    writeFileSync(script, `const { workerData: d } = require('node:worker_threads');\n${started ? 'Atomics.store(d.flag, 0, 1);\n' : ''}${body}\n`);
+    return script;
+  };
+  const REPLY = `d.port.postMessage({ ok: { echo: d.input } });
 Atomics.store(d.flag, 0, 2);
-Atomics.notify(d.flag, 0);
-`,
-    );
-    let fellBack = false;
-    const fallback = (): WorkerReply => {
-      fellBack = true;
-      return { error: { kind: 'internal', message: 'not this' } };
-    };
-    expect(startWorker(script, { shard: 3 }, fallback).wait()).toEqual({ ok: { echo: { shard: 3 } } });
-    expect(fellBack).toBe(false);
+Atomics.notify(d.flag, 0);`;
+  /** The fallbacks called, as [input index, why]. */
+  let fellBack: [number, string][] = [];
+  const fallback = (i: number, why: string): WorkerReply => {
+    fellBack.push([i, why]);
+    return { error: { kind: 'internal', message: `ran ${i} here` } };
+  };
+  beforeEach(() => {
+    fellBack = [];
   });
 
-  it('runs the shard itself when the worker never starts', () => {
-    const script = join(dir, 'silent.cjs');
-    writeFileSync(script, '// starts no lint\n');
-    const reply: WorkerReply = { error: { kind: 'internal', message: 'ran here' } };
-    expect(startWorker(script, {}, () => reply, 300).wait()).toBe(reply);
+  it('reads the one reply each worker posts, in order', () => {
+    const pending = startWorkers(worker('replies.cjs', REPLY), [{ shard: 1 }, { shard: 2 }], fallback);
+    expect(pending.map((p) => p.wait())).toEqual([{ ok: { echo: { shard: 1 } } }, { ok: { echo: { shard: 2 } } }]);
+    expect(fellBack).toEqual([]);
+  });
+
+  it('runs the shard here when its worker ends without replying, and says why', () => {
+    const pending = startWorkers(worker('exits.cjs', 'process.exit(7);'), [{}], fallback);
+    expect(pending[0].wait()).toEqual({ error: { kind: 'internal', message: 'ran 0 here' } });
+    expect(fellBack).toEqual([[0, 'ended without replying (exit code 7)']]);
+  });
+
+  it('names the error a worker died of', () => {
+    const pending = startWorkers(worker('throws.cjs', "setTimeout(() => { throw new Error('out of luck'); }, 0);"), [{}], fallback);
+    pending[0].wait();
+    expect(fellBack).toEqual([[0, 'ended without replying (exit code 1: out of luck)']]);
+  });
+
+  it('takes the reply of a worker that died after posting it', () => {
+    const script = worker('posts-then-dies.cjs', "d.port.postMessage({ ok: 'posted' });\nprocess.exit(3);");
+    expect(startWorkers(script, [{}], fallback)[0].wait()).toEqual({ ok: 'posted' });
+    expect(fellBack).toEqual([]);
+  });
+
+  it('falls back only for the worker that failed', () => {
+    const script = worker('second-dies.cjs', `if (d.input.die) process.exit(5);\n${REPLY}`);
+    const replies = startWorkers(script, [{ die: false }, { die: true }, { die: false }], fallback).map((p) => p.wait());
+    expect(replies).toEqual([{ ok: { echo: { die: false } } }, { error: { kind: 'internal', message: 'ran 1 here' } }, { ok: { echo: { die: false } } }]);
+    expect(fellBack).toEqual([[1, 'ended without replying (exit code 5)']]);
+  });
+
+  it('runs the shard here when the worker never starts, and stops it', async () => {
+    // Counts its ticks without ever saying it started.
+    const script = worker('never-starts.cjs', 'setInterval(() => Atomics.add(d.input.ticks, 0, 1), 10);', false);
+    const ticks = new Int32Array(new SharedArrayBuffer(4));
+    expect(startWorkers(script, [{ ticks }], fallback, 1_000)[0].wait()).toEqual({ error: { kind: 'internal', message: 'ran 0 here' } });
+    expect(fellBack).toEqual([[0, 'did not start within 1 s']]);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await sleep(200);
+    const stopped = Atomics.load(ticks, 0);
+    expect(stopped).toBeGreaterThan(0);
+    await sleep(200);
+    expect(Atomics.load(ticks, 0)).toBe(stopped);
   });
 });
