@@ -5,7 +5,7 @@ import { findDockerInvocations, mayInvokeDocker, type DockerInvocation } from '.
 import { serviceHostnames, type Executor } from './hostnames.js';
 import { isDindImage, parseImageRef, type ImageRef } from './image.js';
 import { parseShell, type ParsedScript } from './shell.js';
-import { memoForGroup } from '../model/memo.js';
+import { memoByString, memoForGroup } from '../model/memo.js';
 
 /** What a job's Docker setup looks like, as the rules read it. */
 
@@ -86,8 +86,18 @@ export function containerHostnames(c: Container, executor: Executor): readonly s
   return c.hostnames?.names ?? serviceHostnames(c.image.value, c.aliases.map((a) => a.value), executor).names;
 }
 
-/** The parsed shell of a script step; steps shared by several jobs (templates) are parsed once. */
-export const parsedScript = memoForGroup((step: ScriptStep): ParsedScript => parseShell(step.text));
+/**
+ * Parsed shell by script text. CI files repeat the same lines (a login, a push, a build) across jobs,
+ * templates and projects, and a parse depends on the text alone (its offsets are into the text), so a
+ * line is parsed once per lint set, not once per step that holds it. Nothing may change a result.
+ */
+const shellOfText = memoByString(parseShell, 10_000);
+const dockerInText = memoByString((text: string) => (mayInvokeDocker(text) ? findDockerInvocations(shellOfText(text)) : []), 10_000);
+
+/** The parsed shell of a script step. */
+export function parsedScript(step: ScriptStep): ParsedScript {
+  return shellOfText(step.text);
+}
 
 export interface LocatedInvocation {
   step: ScriptStep;
@@ -95,9 +105,7 @@ export interface LocatedInvocation {
 }
 
 export const dockerInvocations = memoForGroup((job: Job): LocatedInvocation[] => {
-  return job.scripts.flatMap((step) =>
-    mayInvokeDocker(step.text) ? findDockerInvocations(parsedScript(step)).map((invocation) => ({ step, invocation })) : [],
-  );
+  return job.scripts.flatMap((step) => dockerInText(step.text).map((invocation) => ({ step, invocation })));
 });
 
 /** The span in the file of a range of a script step's text. */
