@@ -89,10 +89,12 @@ export function containerHostnames(c: Container, executor: Executor): readonly s
 /**
  * Parsed shell by script text. CI files repeat the same lines (a login, a push, a build) across jobs,
  * templates and projects, and a parse depends on the text alone (its offsets are into the text), so a
- * line is parsed once per lint set, not once per step that holds it. Nothing may change a result.
+ * line is parsed once, not once per step that holds it. The tables are small: every value kept across
+ * groups is copied by the young-generation GC and then moved to the old one, and a line that recurs
+ * after a table is emptied is only parsed once more. Nothing may change a result.
  */
-const shellOfText = memoByString(parseShell, 10_000);
-const dockerInText = memoByString((text: string) => (mayInvokeDocker(text) ? findDockerInvocations(shellOfText(text)) : []), 10_000);
+const shellOfText = memoByString(parseShell, 2_000);
+const dockerInText = memoByString((text: string) => (mayInvokeDocker(text) ? findDockerInvocations(shellOfText(text)) : []), 2_000);
 
 /** The parsed shell of a script step. */
 export function parsedScript(step: ScriptStep): ParsedScript {
