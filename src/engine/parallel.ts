@@ -266,38 +266,28 @@ export function startWorkers(
   }
   return jobs.map(({ flag, port, errors }, index) => ({
     wait() {
-      const done = (): void => {
+      try {
+        if (failed !== undefined) return fallback(index, failed);
+        const started = Date.now();
+        for (;;) {
+          const state = Atomics.load(flag, 0);
+          if (state === REPLIED || state === ENDED) break;
+          if (state < STARTED && Date.now() - started > startTimeoutMs) {
+            supervisor!.postMessage(index);
+            return fallback(index, `did not start within ${startTimeoutMs / 1000} s`);
+          }
+          Atomics.wait(flag, 0, state, Math.min(1_000, startTimeoutMs));
+        }
+        // A worker may die between posting its reply and saying so: the reply counts.
+        const received = receiveMessageOnPort(port);
+        if (received) return received.message as WorkerReply;
+        if (Atomics.load(flag, 0) === REPLIED) return { error: { kind: 'internal', message: 'a lint worker replied nothing' } };
+        const error = receiveMessageOnPort(errors)?.message as string | undefined;
+        return fallback(index, `ended without replying (exit code ${Atomics.load(flag, 1)}${error ? `: ${error}` : ''})`);
+      } finally {
         port.close();
         errors.close();
-      };
-      if (failed !== undefined) {
-        done();
-        return fallback(index, failed);
       }
-      const started = Date.now();
-      for (;;) {
-        const state = Atomics.load(flag, 0);
-        if (state === REPLIED || state === ENDED) break;
-        if (state < STARTED && Date.now() - started > startTimeoutMs) {
-          supervisor!.postMessage(index);
-          done();
-          return fallback(index, `did not start within ${startTimeoutMs / 1000} s`);
-        }
-        Atomics.wait(flag, 0, state, Math.min(1_000, startTimeoutMs));
-      }
-      // A worker may die between posting its reply and saying so: the reply counts.
-      const received = receiveMessageOnPort(port);
-      if (received) {
-        done();
-        return received.message as WorkerReply;
-      }
-      if (Atomics.load(flag, 0) === REPLIED) {
-        done();
-        return { error: { kind: 'internal', message: 'a lint worker replied nothing' } };
-      }
-      const error = receiveMessageOnPort(errors)?.message as string | undefined;
-      done();
-      return fallback(index, `ended without replying (exit code ${Atomics.load(flag, 1)}${error ? `: ${error}` : ''})`);
     },
   }));
 }
