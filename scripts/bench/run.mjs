@@ -45,6 +45,9 @@ function paired(n, floorRun, runs) {
   return { floor: bestOf(0), runs: runs.map((_, i) => ({ ...bestOf(i + 1), ratios: ratios(i + 1) })) };
 }
 
+/** The middle of sorted values (the lower one of two). */
+const median = (xs) => xs[(xs.length - 1) >> 1];
+
 /**
  * A short command's wall time: GNU time's 10 ms steps are a fifth of a node start, so each run is timed
  * here to the microsecond, the two commands in turn (a slow moment falls on both), and the median kept.
@@ -58,7 +61,7 @@ function startTimes(n, commands, cwd) {
       times[k].push((performance.now() - t) / 1000);
     });
   }
-  return times.map((ts) => ({ wall: ts.sort((a, b) => a - b)[(ts.length - 1) >> 1] }));
+  return times.map((ts) => ({ wall: median(ts.sort((a, b) => a - b)) }));
 }
 
 // The parse floor: the same files, read and parsed by the same parsers, in one process, no rules.
@@ -134,7 +137,6 @@ for (const r of rows.filter((row) => row.lint.threads > 1)) {
 const perFile = rows.map(marginal);
 console.log(`\ncold start (median of 21): cilint lint one file ${fmt(cold.wall * 1000, 0)} ms vs node -e 0 ${fmt(bare.wall * 1000, 0)} ms = ${fmt(cold.wall / bare.wall)}x (target <= 2x)`);
 const last = rows.at(-1);
-const median = (xs) => xs[(xs.length - 1) >> 1];
 const spread = (r) => `median ${fmt(median(r.ratios))}x, ${fmt(r.ratios[0])}-${fmt(r.ratios.at(-1))}x over ${r.ratios.length} rounds`;
 console.log(
   `lint / parse floor at ${last.files} files: ${fmt(last.lint.wall / last.floor.wall)}x in ${last.lint.threads} thread${last.lint.threads > 1 ? 's' : ''}, best runs (target <= 1.3x)\n` +
