@@ -25,5 +25,6 @@ if (!isMainThread && (workerData as Partial<WorkerData> | undefined)?.cilintLint
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readStdin: () => readFileSync(0, 'utf8'),
+    ownProcess: true,
   });
 }

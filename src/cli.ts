@@ -8,6 +8,7 @@ import { defaultConfig, findConfig, type Config } from './engine/config.js';
 import { UsageError, type FileKind } from './engine/discover.js';
 import { lintPaths, type LintOptions, type LintResult } from './engine/lint.js';
 import { fixPaths, MAX_PASSES, writeChanges } from './engine/fix.js';
+import { jitTuned } from './engine/jit.js';
 import { createTwoFilesPatch } from 'diff';
 import { packageJson } from './engine/package-root.js';
 import { resolveFile } from './engine/resolve.js';
@@ -40,6 +41,8 @@ export interface Io {
   stderr(text: string): void;
   /** Standard input, read only for `--stdin`. */
   readStdin?(): string;
+  /** The CLI is a process of its own (`bin.ts`), whose V8 a big lint or fix may tune (engine/jit.ts). */
+  ownProcess?: boolean;
 }
 
 interface LintFlags {
@@ -78,6 +81,7 @@ function lint(io: Io, paths: string[], flags: LintFlags): number {
   });
   for (const note of result.notes) io.stderr(`cilint: ${note}\n`);
   if (io.env.CILINT_THREADS === 'report') io.stderr(`cilint: linted in ${result.threads} thread${result.threads === 1 ? '' : 's'}\n`);
+  if (io.env.CILINT_JIT === 'report') io.stderr(`cilint: V8 ${jitTuned() ? 'tuned' : 'not tuned'} for this lint\n`);
   if (result.targets.length === 0) {
     if (result.notes.length > 0) return EXIT_OK;
     io.stderr(
@@ -111,7 +115,16 @@ function concurrencyOf(flag: string | undefined): number | 'auto' {
 
 /** What lint and fix read the same way from their flags. */
 function lintOptions(io: Io, paths: string[], flags: LintFlags, config: Config): LintOptions {
-  return { paths, cwd: io.cwd, kind: flags.kind, rules: RULES, config, executor: flags.executor, inlineConfig: flags.inlineConfig };
+  return {
+    paths,
+    cwd: io.cwd,
+    kind: flags.kind,
+    rules: RULES,
+    config,
+    executor: flags.executor,
+    inlineConfig: flags.inlineConfig,
+    tuneJit: io.ownProcess,
+  };
 }
 
 /** 1 when a finding reaches `--fail-on` (or the config file's `fail-on`, else warning), 0 otherwise. */

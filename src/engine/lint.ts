@@ -18,6 +18,7 @@ import type { Config } from './config.js';
 import { classify, discover, isJenkinsfileName, projectRoot, runnerFormat, UsageError, type FileKind, type Target } from './discover.js';
 import { allDirectives, applySuppressions, mayHoldDirectives, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
 import { decodeText, describeFsError, FsHost, readText, RealFolders } from './fs-host.js';
+import { tuneJitFor } from './jit.js';
 import { MEMORY_ROOT, MemoryHost } from './memory-host.js';
 import type { Finding, FixSettings, Report, Rule } from './rule.js';
 import {
@@ -56,6 +57,8 @@ export interface LintOptions {
    * the machine. Only a plain lint of files on disk with cilint's own rules is split (see parallel.ts).
    */
   concurrency?: number | 'auto';
+  /** Tune V8 for the lint set's size (`tuneJitFor`): for the command line, which is a process of its own. */
+  tuneJit?: boolean;
 }
 
 export interface LintResult {
@@ -81,6 +84,7 @@ export function lintPaths(opts: LintOptions): LintResult {
   const notes: string[] = [];
   const discovered = opts.stdin ? stdinTarget(stdinPath!, opts.kind, opts.stdin.text) : discover(opts.paths, cwd, opts.kind, notes);
   const targets = discovered.filter((t) => t.explicit || !isIgnored(t.path, config));
+  if (opts.tuneJit) tuneJitFor(targets.length);
   const overrides = new Map(opts.overrides ?? []);
   if (stdinPath) overrides.set(stdinPath, opts.stdin!.text);
   const runnerTargets = targets.filter((t) => t.kind === 'runner');

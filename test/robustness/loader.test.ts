@@ -52,24 +52,36 @@ describe('the cilint command and its code cache', () => {
     expect(off).toMatchObject({ code: withCache.code, stdout: withCache.stdout });
   });
 
-  it('tunes V8 after reading the cache, so the cache stays usable, and lints the same untuned', () => {
-    // A lint big enough for V8 to optimise functions under the tuned flags (one service's files, 40 times).
-    const files: Record<string, string> = {};
-    for (let i = 0; i < 40; i++) {
-      files[`s${i}/.gitlab-ci.yml`] = `include: ci/t.yml\nbuild:\n  extends: .t\n  services: [docker:27-dind]\n  script:\n    - docker build -t svc${i} .\n`;
-      files[`s${i}/ci/t.yml`] = `.t:\n  image: docker:27\n  variables:\n    DOCKER_HOST: tcp://docker:2375\n`;
-    }
-    const project = repo(files);
-    const args = ['lint', project, '--format', 'json', '--no-config', '--concurrency', '2'];
-    const tuned = cilint(join(root, 'dist/cilint.cjs'), args);
-    const untuned = cilint(join(root, 'dist/cilint.cjs'), args, { CILINT_JIT: 'default' });
-    expect(tuned.stderr).toBe('cilint: code cache used\n');
+  it('tunes V8 for a big lint only, lints the same untuned, and keeps the cache usable', () => {
+    // Pipelines of one service, many times: enough for V8 to optimise functions under either setting.
+    const services = (n: number) => {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < n; i++) {
+        files[`s${i}/.gitlab-ci.yml`] = `include: ci/t.yml\nbuild:\n  extends: .t\n  services: [docker:27-dind]\n  script:\n    - docker build -t svc${i} .\n`;
+        files[`s${i}/ci/t.yml`] = `.t:\n  image: docker:27\n  variables:\n    DOCKER_HOST: tcp://docker:2375\n`;
+      }
+      return repo(files);
+    };
+    const bin = join(root, 'dist/cilint.cjs');
+    const lintOf = (project: string, env: NodeJS.ProcessEnv) =>
+      cilint(bin, ['lint', project, '--format', 'json', '--no-config', '--concurrency', '2'], env);
+    const big = services(60);
+    // In two threads: a worker starts under the tuned flags (and so compiles without the cache).
+    const tuned = lintOf(big, { CILINT_JIT: 'report', CILINT_THREADS: 'report' });
+    const untuned = lintOf(big, { CILINT_JIT: 'default' });
+    expect(tuned.stderr).toBe('cilint: code cache used\ncilint: linted in 2 threads\ncilint: V8 tuned for this lint\n');
     expect(untuned.stderr).toBe('cilint: code cache used\n');
     expect(tuned.code).toBe(1);
-    expect(JSON.parse(tuned.stdout).findings.length).toBeGreaterThanOrEqual(40);
+    expect(JSON.parse(tuned.stdout).findings.length).toBeGreaterThanOrEqual(60);
     expect(untuned).toMatchObject({ code: tuned.code, stdout: tuned.stdout });
-    // The next run still takes the cache: nothing the tuned run did changed it or made it stale.
-    expect(cilint(join(root, 'dist/cilint.cjs'), ['--version']).stderr).toBe('cilint: code cache used\n');
+    // Fewer files than JIT_MIN_FILES: V8 as it comes.
+    expect(lintOf(services(10), { CILINT_JIT: 'report' }).stderr).toBe('cilint: code cache used\ncilint: V8 not tuned for this lint\n');
+    // Nor in the build's training run, whose cache must match V8's flags at the start of the next run.
+    const out = join(repo({}), 'cache');
+    expect(lintOf(big, { CILINT_JIT: 'report', CILINT_WRITE_CODE_CACHE: out }).stderr).toContain('V8 not tuned for this lint');
+    expect(readFileSync(out).toString('latin1', 0, 64)).toBe(buildId());
+    // The next run still takes the shipped cache: nothing a tuned run did changed it or made it stale.
+    expect(cilint(bin, ['--version']).stderr).toBe('cilint: code cache used\n');
   });
 
   it('ignores a cache made for another build', () => {
