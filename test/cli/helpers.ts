@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { main } from '../../src/cli.js';
@@ -22,9 +22,22 @@ export function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, is
   return { code, stdout, stderr };
 }
 
+const scratchDirs: string[] = [];
+
+/** A fresh temporary folder, removed when the test file ends. */
+export function scratch(prefix = 'cilint-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 /** Writes a repository into a fresh temporary folder and returns its path. */
 export function repo(files: Record<string, string | Buffer>): string {
-  const root = mkdtempSync(join(tmpdir(), 'cilint-test-'));
+  const root = scratch();
   for (const [rel, content] of Object.entries(files)) {
     const abs = join(root, rel);
     mkdirSync(dirname(abs), { recursive: true });

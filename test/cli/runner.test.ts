@@ -1,13 +1,12 @@
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { repo, run } from './helpers.js';
+import { repo, run, scratch } from './helpers.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/runner/', import.meta.url));
 
 function copy(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cilint-runner-'));
+  const dir = scratch('cilint-runner-');
   cpSync(join(fixtures, name), dir, { recursive: true });
   return dir;
 }

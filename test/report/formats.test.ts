@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { repo, run } from '../cli/helpers.js';
+import { repo, run, scratch } from '../cli/helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const schema = (name: string) => JSON.parse(readFileSync(join(root, 'schemas', name), 'utf8'));
@@ -68,7 +67,7 @@ describe('sarif', () => {
 
   /** Microsoft's SARIF validator: the results it reports about our log, as "RULE level: message" lines. */
   function sarifValidate(log: string): string[] {
-    const dir = mkdtempSync(join(tmpdir(), 'cilint-sarif-'));
+    const dir = scratch('cilint-sarif-');
     writeFileSync(join(dir, 'cilint.sarif'), log);
     execFileSync('node', [multitool, 'validate', join(dir, 'cilint.sarif'), '--output', join(dir, 'out.sarif')], {
       stdio: 'pipe',
