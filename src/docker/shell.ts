@@ -63,11 +63,15 @@ export interface ParsedScript {
 export function parseShell(text: string): ParsedScript {
   const collector: Collector = { commands: [], errors: [], consumed: new Set() };
   collectScript(text, { offset: 0, depth: 0 }, false, collector);
-  const commands = collector.commands
-    .map((command, index) => ({ command, index }))
-    .sort((a, b) => a.command.start - b.command.start || a.index - b.index)
-    .map(({ command }) => command);
+  const commands = collector.commands;
+  // Commands are found mostly in order; the sort is stable, so commands at one offset keep theirs.
+  if (!inOrder(commands)) commands.sort((a, b) => a.start - b.start);
   return { commands, errors: collector.errors };
+}
+
+function inOrder(commands: readonly ShellCommand[]): boolean {
+  for (let i = 1; i < commands.length; i++) if (commands[i].start < commands[i - 1].start) return false;
+  return true;
 }
 
 /** How positions inside a parsed text map onto the top-level script. */
@@ -126,8 +130,11 @@ function walk(root: SyntaxNode, frame: Frame, background: boolean, collector: Co
     const context = enter(item, collector);
     if (!context) continue;
     const children: SyntaxNode[] = [];
-    forEachChild(item.node, (child) => children.push(child));
-    for (let i = children.length - 1; i >= 0; i--) pending.push({ node: children[i], ...context });
+    // A word that cannot hold a substitution has nothing to visit (see `enter`): most words.
+    forEachChild(item.node, (child) => {
+      if (child.type !== 'Word' || mayHoldSubstitution(child.text)) children.push(child);
+    });
+    for (let i = children.length - 1; i >= 0; i--) pending.push({ node: children[i], frame: context.frame, background: context.background });
   }
 }
 
@@ -156,7 +163,7 @@ function enter({ node, frame, background }: Visit, collector: Collector): Omit<V
       break;
     case 'Word':
     case 'HereDoc':
-      if (!frame.approximate && collector.consumed.has(rangeKey(mapRange(node.pos, node.end, frame)))) return undefined;
+      if (!frame.approximate && collector.consumed.size > 0 && collector.consumed.has(rangeKey(mapRange(node.pos, node.end, frame)))) return undefined;
       // Only substitutions hold commands; skipping other words spares resolving their parts.
       if (node.type === 'Word' && !mayHoldSubstitution(node.text)) return undefined;
       break;
@@ -198,21 +205,24 @@ function collectEmbeddedScript(
   collectScript(embedded.source, { ...embedded.frame, depth: frame.depth + 1 }, command.background, collector);
 }
 
+// These run for every command of every script line: plain loops, and no range objects spread.
+
 function toShellCommand(node: Command, frame: Frame, background: boolean): ShellCommand {
-  const args = node.suffix
-    .filter((item): item is Word | Assignment => item.type === 'Word' || item.type === 'Assignment')
-    .map((item) => (item.type === 'Word' ? toShellWord(item, frame) : assignmentAsWord(item, frame)));
-  const assignments = node.prefix
-    .filter((item): item is Assignment => item.type === 'Assignment')
-    .map((item) => toShellAssignment(item, frame));
-  const command: ShellCommand = { args, assignments, ...mapRange(node.pos, node.end, frame), background };
+  const args: ShellWord[] = [];
+  for (const item of node.suffix) {
+    if (item.type === 'Word') args.push(toShellWord(item, frame));
+    else if (item.type === 'Assignment') args.push(assignmentAsWord(item, frame));
+  }
+  const assignments: ShellAssignment[] = [];
+  for (const item of node.prefix) if (item.type === 'Assignment') assignments.push(toShellAssignment(item, frame));
+  const command: ShellCommand = { args, assignments, start: mapPosition(node.pos, frame), end: endOf(node.end, frame), background };
   if (node.name) command.name = toShellWord(node.name, frame);
   if (frame.approximate) command.approximate = true;
   return command;
 }
 
 function toShellWord(word: Word, frame: Frame): ShellWord {
-  const shellWord: ShellWord = { text: word.text, ...mapRange(word.pos, word.end, frame) };
+  const shellWord: ShellWord = { text: word.text, start: mapPosition(word.pos, frame), end: endOf(word.end, frame) };
   if (isLiteralWord(word)) shellWord.value = word.value;
   if (frame.approximate) shellWord.approximate = true;
   return shellWord;
@@ -220,12 +230,17 @@ function toShellWord(word: Word, frame: Frame): ShellWord {
 
 function toShellAssignment(assignment: Assignment, frame: Frame): ShellAssignment {
   const value = assignment.value.type === 'Word' ? toShellWord(assignment.value, frame) : undefined;
-  return { name: assignment.name, value, ...mapRange(assignment.pos, assignment.end, frame) };
+  return { name: assignment.name, value, start: mapPosition(assignment.pos, frame), end: endOf(assignment.end, frame) };
+}
+
+/** `mapRange(pos, end, frame).end`, without the object (`mapPosition` is its start). */
+function endOf(end: number, frame: Frame): number {
+  return frame.approximate ? frame.approximate.end : frame.offset + end;
 }
 
 /** `export A=1`: the assignment is an argument; keep it as one word covering `A=1`. */
 function assignmentAsWord(assignment: Assignment, frame: Frame): ShellWord {
-  const word: ShellWord = { text: assignment.text, ...mapRange(assignment.pos, assignment.end, frame) };
+  const word: ShellWord = { text: assignment.text, start: mapPosition(assignment.pos, frame), end: endOf(assignment.end, frame) };
   const value = assignment.value;
   if (value.type === 'Word' && isLiteralWord(value) && assignment.index === undefined) {
     word.value = `${assignment.name}${assignment.append ? '+=' : '='}${value.value}`;
@@ -271,10 +286,7 @@ interface EmbeddedScript {
 }
 
 function stdinScriptOf(node: Command, frame: Frame): EmbeddedScript | undefined {
-  const input = [...node.prefix, ...node.suffix]
-    .filter((item): item is HereDoc | HereString => item.type === 'HereDoc' || item.type === 'HereString')
-    .filter((item) => item.descriptor === undefined || (item.descriptor.type === 'FileDescriptor' && item.descriptor.value === 0))
-    .at(-1);
+  const input = lastStdinRedirect(node.suffix) ?? lastStdinRedirect(node.prefix);
   if (!input) return undefined;
   if (input.type === 'HereString') return input.target ? embeddedScriptOf(toShellWord(input.target, frame)) : undefined;
   // The body is parsed as written: expansions in an unquoted heredoc stay expansions for the inner shell.
@@ -286,6 +298,16 @@ function stdinScriptOf(node: Command, frame: Frame): EmbeddedScript | undefined 
       : { offset: frame.offset + body.pos, depth: frame.depth },
     consumedKey: rangeKey(mapRange(input.pos, input.end, frame)),
   };
+}
+
+/** The last heredoc or here-string of `items` that feeds standard input. */
+function lastStdinRedirect(items: Command['prefix'] | Command['suffix']): HereDoc | HereString | undefined {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (item.type !== 'HereDoc' && item.type !== 'HereString') continue;
+    if (item.descriptor === undefined || (item.descriptor.type === 'FileDescriptor' && item.descriptor.value === 0)) return item;
+  }
+  return undefined;
 }
 
 /** The script text inside a `-c` argument, with exact offsets when the quoting allows it. */

@@ -74,6 +74,12 @@ describe('parseShell: finding commands', () => {
     expect(parsed.commands.map((c) => c.name?.text)).toEqual(['echo', 'docker', 'sudo', 'docker', 'sh', 'docker']);
   });
 
+  it('lists a heredoc script after the commands written before its body', () => {
+    // The heredoc's commands are found with `sh`, before `docker b` is reached.
+    const parsed = parseShell('sh <<EOF && docker b\ndocker a\nEOF');
+    expect(parsed.commands.map((c) => `${c.start} ${c.args[0]?.text ?? c.name?.text}`)).toEqual(['0 sh', '12 b', '21 a']);
+  });
+
   it('reports bare assignments and redirect-only commands without a name', () => {
     const commands = parseShell('X=1 Y=\n> out.txt').commands;
     expect(commands.map((c) => c.name)).toEqual([undefined, undefined]);
