@@ -9,7 +9,7 @@ import { templateId } from '../model/pipeline.js';
 import type { Runner, RunnerConfig } from '../model/runner.js';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
 import { spanKey } from '../model/span.js';
-import { parseGitlabPipeline } from '../parsers/gitlab/index.js';
+import { parseGitlabPipeline, type GitlabParseOptions } from '../parsers/gitlab/index.js';
 import { UnreadableFileError } from '../parsers/gitlab/include.js';
 import { posixRelative, type FileHost } from '../parsers/host.js';
 import { isJenkinsPipelineText, parseJenkinsfile } from '../parsers/jenkins/index.js';
@@ -98,7 +98,8 @@ export function lintPaths(opts: LintOptions): LintResult {
   const groups: Group[] = (['gitlab', 'jenkins'] as const).flatMap((kind) =>
     groupByRoot(
       targets.filter((t) => t.kind === kind),
-      (units) => LOADERS[kind](units, early.get),
+      // Read for the files they include only.
+      (units) => LOADERS[kind](units, early.get, { schema: false }),
     ).map((units) => ({ kind, units })),
   );
   // Workers start first: they read the runner configs themselves while this thread does.
@@ -222,7 +223,7 @@ interface Group {
 }
 
 /** How the pipelines of a group are read, by kind. */
-const LOADERS: Record<Group['kind'], (units: readonly Unit[], hostFor: (root: string) => FsHost) => Pipeline[]> = {
+const LOADERS: Record<Group['kind'], (units: readonly Unit[], hostFor: (root: string) => FsHost, options: GitlabParseOptions) => Pipeline[]> = {
   gitlab: loadPipelines,
   jenkins: loadJenkinsfiles,
 };
@@ -234,8 +235,9 @@ const LOADERS: Record<Group['kind'], (units: readonly Unit[], hostFor: (root: st
 function lintGroups(groups: readonly Group[], overrides: ReadonlyMap<string, string>, run: LintRun, collect: (pipelines: readonly Pipeline[]) => void): void {
   const hosts = hostsByRoot(overrides);
   const jenkinsRoots = new Set(groups.flatMap((g) => (g.kind === 'jenkins' ? g.units.map((u) => u.root) : [])));
+  const options: GitlabParseOptions = { schema: run.reports('schema') };
   for (const g of groups) {
-    const pipelines = LOADERS[g.kind](g.units, hosts.get);
+    const pipelines = LOADERS[g.kind](g.units, hosts.get, options);
     run.lint(pipelines);
     collect(pipelines);
     for (const u of g.units) if (g.kind === 'jenkins' || !jenkinsRoots.has(u.root)) hosts.drop(u.root);
@@ -386,11 +388,11 @@ function firstAtLeast(items: readonly string[], value: string): number {
   return lo;
 }
 
-function loadPipelines(units: readonly Unit[], hostFor: (root: string) => FsHost): Pipeline[] {
+function loadPipelines(units: readonly Unit[], hostFor: (root: string) => FsHost, options: GitlabParseOptions): Pipeline[] {
   const parsed = new Map<string, Pipeline & { included: ReadonlySet<string> }>();
   const parse = (u: Unit) => {
     let p = parsed.get(u.target.path);
-    if (!p) parsed.set(u.target.path, (p = parseGitlabPipeline(posixRelative(u.root, u.target.path), hostFor(u.root))));
+    if (!p) parsed.set(u.target.path, (p = parseGitlabPipeline(posixRelative(u.root, u.target.path), hostFor(u.root), options)));
     return p;
   };
   // Pipelines first: a fragment is linted on its own only when none of them includes it. One that
@@ -475,7 +477,8 @@ export function lintWithHost(
   fix?: FixSettings,
 ): Finding[] {
   const run = startRun(rules, runnerConfigs, { executor, fix });
-  run.lint([...rootRels.map((r) => parseGitlabPipeline(r, host)), ...jenkinsfiles.map((r) => readJenkinsfile(r, host))]);
+  const options: GitlabParseOptions = { schema: run.reports('schema') };
+  run.lint([...rootRels.map((r) => parseGitlabPipeline(r, host, options)), ...jenkinsfiles.map((r) => readJenkinsfile(r, host))]);
   return run.finish();
 }
 
@@ -500,6 +503,8 @@ export interface LintRun {
   adopt(shared: SharedRun, unpacker: Unpacker): void;
   /** The files the findings so far point into. */
   sourceFiles(): SourceFile[];
+  /** Whether the rule runs in this lint (it is among the rules and not turned off). */
+  reports(slug: string): boolean;
 }
 
 export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerConfig[], settings: RunSettings): LintRun {
@@ -570,6 +575,9 @@ export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerC
         add({ ...f, message: once(f.message) });
       }
       for (const { rule, state } of active) if (rule.start) rule.shareState!.merge(state, shared.states[rule.slug], unpacker);
+    },
+    reports(slug) {
+      return active.some((a) => a.rule.slug === slug);
     },
     sourceFiles() {
       const out = new Set<SourceFile>();

@@ -26,6 +26,17 @@ describe('configuration file', () => {
     expect(rules(run(['--format', 'json'], dir).stdout)).toEqual(['.gitlab-ci.yml tls-disabled error']);
   });
 
+  it('turns the schema check off: no schema finding, the others as before, a directive for it unused', () => {
+    const dir = repo({
+      '.gitlab-ci.yml': DIND.replace('  script:', '  when: never # cilint-disable-line schema\n  script:'),
+      '.cilint.yml': 'rules:\n  schema: off\n',
+    });
+    const r = run(['--format', 'json', '--report-unused-disables'], dir);
+    expect(rules(r.stdout)).toEqual(['.gitlab-ci.yml tls-disabled warning', '.gitlab-ci.yml privileged-dind warning', '.gitlab-ci.yml unused-disable warning']);
+    const on = run(['--format', 'json', '--report-unused-disables', '--no-config'], dir);
+    expect(rules(on.stdout)).toEqual(['.gitlab-ci.yml tls-disabled warning', '.gitlab-ci.yml privileged-dind warning']);
+  });
+
   it('is found walking up from the linted path, and read from package.json', () => {
     const dir = repo({
       'package.json': JSON.stringify({ name: 'app', cilint: { rules: { 'privileged-dind': 'off' }, 'fail-on': 'error' } }),

@@ -14,8 +14,16 @@ const SCRIPT_SECTIONS = ['before_script', 'script', 'after_script'] as const;
 /** GitLab flattens nested script arrays up to this depth. */
 const MAX_SCRIPT_NESTING = 10;
 
+export interface GitlabParseOptions {
+  /**
+   * Check the configuration against GitLab's schema (`schema` issues); default true. A lint whose
+   * `schema` rule is off skips it: nothing else reads those issues.
+   */
+  schema?: boolean;
+}
+
 /** Reads a `.gitlab-ci.yml` and what it includes, and resolves it the way GitLab does. */
-export function parseGitlabPipeline(rootRel: string, host: FileHost): Pipeline & { included: ReadonlySet<string> } {
+export function parseGitlabPipeline(rootRel: string, host: FileHost, options: GitlabParseOptions = {}): Pipeline & { included: ReadonlySet<string> } {
   const loaded = loadWithIncludes(rootRel, host);
   const root = loaded.files[0];
   if (!loaded.config) {
@@ -32,7 +40,7 @@ export function parseGitlabPipeline(rootRel: string, host: FileHost): Pipeline &
     };
   }
   const res = resolvePipeline(loaded.config, loaded.aliasTargets);
-  const schemaIssues = validateGitlabConfig(loaded.documents, res).map((f) => ({ kind: 'schema' as const, ...f }));
+  const schemaIssues = options.schema === false ? [] : validateGitlabConfig(loaded.documents, res).map((f) => ({ kind: 'schema' as const, ...f }));
   // One step object per scalar and section, so a template's script is parsed once for all its jobs.
   const steps = new StepTable();
   const jobs = res.jobs.map((j) => toJob(j, steps));

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { RULES } from '../../../rules/index.js';
 import { FsHost } from '../../../src/engine/fs-host.js';
-import { lintFiles } from '../../../src/engine/lint.js';
+import { defaultConfig } from '../../../src/engine/config.js';
+import { lintFiles, startRun } from '../../../src/engine/lint.js';
 import { MemoryHost } from '../../../src/engine/memory-host.js';
 import { schema, validatePipeline } from '../../../src/generated/gitlab-ci.js';
 import type { ModelIssue, Pipeline } from '../../../src/model/pipeline.js';
@@ -238,6 +239,24 @@ build:
     expect(found(p)).toEqual([
       'ci/docker.yml:4 `image:pull_policy` of hidden job `.docker` must be one of always, if-not-present, never; did you mean `always`?',
     ]);
+  });
+
+  it('is skipped when asked (a lint whose `schema` rule is off), the rest of the parse unchanged', () => {
+    const files = { '.gitlab-ci.yml': 'build:\n  script: make\n  when: never\n' };
+    const checked = parseGitlabPipeline('.gitlab-ci.yml', new MemoryHost(files));
+    const unchecked = parseGitlabPipeline('.gitlab-ci.yml', new MemoryHost(files), { schema: false });
+    expect(checked.issues.map((i) => i.kind)).toEqual(['schema']);
+    expect(unchecked.issues).toEqual([]);
+    expect(unchecked.jobs.map((j) => j.name)).toEqual(checked.jobs.map((j) => j.name));
+  });
+
+  it('runs in a lint only when the `schema` rule does', () => {
+    const reports = (rules: typeof RULES, setting?: 'off' | 'warning') =>
+      startRun(rules, [], { executor: 'docker', config: { ...defaultConfig('/'), rules: setting ? { schema: setting } : {} } }).reports('schema');
+    expect(reports(RULES)).toBe(true);
+    expect(reports(RULES, 'warning')).toBe(true);
+    expect(reports(RULES, 'off')).toBe(false);
+    expect(reports(RULES.filter((r) => r.slug !== 'schema'))).toBe(false);
   });
 
   it('is the `schema` rule, an error', () => {
