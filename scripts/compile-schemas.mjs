@@ -60,14 +60,24 @@ function compile({ schema: schemaPath, exports, options }) {
   const schema = JSON.parse(readFileSync(join(root, schemaPath), 'utf8'));
   // The options the validators rely on: every error (not the first), each with its schema and data
   // (`verbose`) so messages can name what a mapping accepts.
-  const ajv = new Ajv2020({
+  const settings = {
     allErrors: true,
     verbose: true,
     strict: true,
     allowUnionTypes: true,
     ...options,
     code: { source: true, esm: true, lines: false },
-  });
+  };
+  // The schema is checked against draft 2020-12 (whose meta-schema needs $dynamicRef) by one instance,
+  // and compiled by another without $dynamicRef and unevaluated* support, which our schemas do not use:
+  // ajv would otherwise pass a fresh `dynamicAnchors` object into every subschema call and track
+  // evaluated properties in each, for every value of every pipeline.
+  const checker = new Ajv2020(settings);
+  for (const a of ANNOTATIONS) checker.addKeyword(a);
+  checker.addSchema(schema);
+  const ajv = new Ajv2020({ ...settings, validateSchema: false });
+  ajv.opts.dynamicRef = false;
+  ajv.opts.unevaluated = false;
   for (const a of ANNOTATIONS) ajv.addKeyword(a);
   ajv.addSchema(schema);
   const refs = Object.fromEntries(Object.entries(exports).map(([name, pointer]) => [name, `${schema.$id}${pointer}`]));
