@@ -3,8 +3,11 @@ import { readFileSync } from 'node:fs';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { RULES } from '../rules/index.js';
 import { main } from './cli.js';
+import { detachEnvironment } from './engine/environment.js';
 import { lintShard, type ShardInput } from './engine/lint.js';
 import { serveWorker, type WorkerData } from './engine/parallel.js';
+
+detachEnvironment();
 
 if (!isMainThread && (workerData as Partial<WorkerData> | undefined)?.cilintLintShard) {
   // A thread of a parallel `cilint lint` (src/engine/parallel.ts): lint its groups, reply, end.

@@ -69,6 +69,9 @@ const floorScript = join(work, 'floor.mjs');
 writeFileSync(
   floorScript,
   `import { readFileSync } from 'node:fs';
+// As the CLI does (src/engine/environment.ts): the yaml package reads process.env for every token, which
+// Node answers through getenv; the floor does not pay for what the lint does not.
+process.env = { ...process.env };
 import { discover } from ${JSON.stringify(join(root, 'dist/src/engine/discover.js'))};
 import { makeSourceFile } from ${JSON.stringify(join(root, 'dist/src/model/source.js'))};
 import { loadYaml } from ${JSON.stringify(join(root, 'dist/src/parsers/yaml/load.js'))};

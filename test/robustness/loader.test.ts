@@ -84,6 +84,35 @@ describe('the cilint command and its code cache', () => {
     expect(cilint(bin, ['--version']).stderr).toBe('cilint: code cache used\n');
   });
 
+  it("gives lint workers the CLI's environment: the tuning mark, and not yaml's debugging switches", () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`s${i}/.gitlab-ci.yml`] = `build:\n  image: docker:27\n  services: [docker:27-dind]\n  script:\n    - docker build -t svc${i} .\n`;
+    const project = repo(files);
+    // Preloaded in every thread: a lint worker writes what its environment holds when it starts.
+    const probe = join(project, 'probe.cjs');
+    const seen = join(project, 'seen.txt');
+    writeFileSync(
+      probe,
+      `const { isMainThread, workerData } = require('node:worker_threads');
+if (!isMainThread && workerData && workerData.cilintLintShard) {
+  require('node:fs').appendFileSync(${JSON.stringify(seen)}, \`\${process.env.CILINT_JIT_TUNED} \${process.env.LOG_TOKENS} \${process.env.LOG_STREAM}\\n\`);
+}
+`,
+    );
+    const lint = (env: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, ['--require', probe, join(root, 'dist/cilint.cjs'), 'lint', project, '--format', 'json', '--no-config', '--concurrency', '2'], {
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      });
+    const plain = lint({});
+    // The yaml package prints every token when these are set; in the report they would break the JSON.
+    const debug = lint({ LOG_TOKENS: '1', LOG_STREAM: '1' });
+    expect(plain.status).toBe(1);
+    expect(JSON.parse(plain.stdout).findings.length).toBeGreaterThanOrEqual(60);
+    expect(debug.stdout).toBe(plain.stdout);
+    expect(readFileSync(seen, 'utf8')).toBe('1 undefined undefined\n1 undefined undefined\n');
+  });
+
   it('ignores a cache made for another build', () => {
     const other = Buffer.concat([Buffer.from('0'.repeat(64), 'latin1'), shipped().subarray(64)]);
     const r = cilint(install(other), ['--version']);
