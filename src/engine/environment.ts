@@ -9,9 +9,10 @@ const YAML_DEBUG_VARIABLES = ['LOG_TOKENS', 'LOG_STREAM'] as const;
  * switches. Node answers each read of `process.env` through a C++ interceptor (`getenv` on the main
  * thread), and the yaml package reads two variables for every token it lexes and composes: about 5 %
  * of the instructions of a lint went there, more in a CI job's larger environment. What the CLI
- * reads is unchanged; writes stay in this process, where they are wanted (a worker thread and a
- * child process start from `process.env`, the object). For the command line only: a library's host
- * keeps its own.
+ * reads is unchanged; writes stay in this process, where they are wanted: a child process starts from
+ * `process.env`, the object, and the lint's worker threads are given it (parallel.ts), since a worker
+ * would otherwise start from the C environment. For the command line only: a library's host keeps
+ * its own.
  */
 export function detachEnvironment(): void {
   const env: NodeJS.ProcessEnv = { ...process.env };

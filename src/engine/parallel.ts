@@ -257,7 +257,7 @@ export function startWorkers(
     supervisor = new Worker(SUPERVISOR, {
       eval: true,
       // This object, not the process's C environment, which Node would copy by default: the CLI's
-      // \`process.env\` is a plain copy (see detachEnvironment) that the JIT tuning writes to.
+      // `process.env` is a plain copy (see detachEnvironment) that the JIT tuning writes to.
       env: process.env,
       workerData: { script, jobs: jobs.map((j) => j.job) },
       transferList: jobs.flatMap((j) => [j.job.data.port, j.job.report]),
