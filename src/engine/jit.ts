@@ -22,10 +22,10 @@ export const JIT_MIN_FILES = 50;
 
 /**
  * Marks, for the worker threads started after it, that V8's flags changed: the loader
- * (scripts/loader.cjs) then compiles without the code cache, which V8 would reject. A worker's
- * `process.env` is a copy of its parent's.
+ * (scripts/loader.cjs) then compiles without the code cache, which V8 would reject. The workers are
+ * given the CLI's `process.env` (parallel.ts), so they see it.
  */
-export const JIT_TUNED_ENV = 'CILINT_JIT_TUNED';
+const JIT_TUNED_ENV = 'CILINT_JIT_TUNED';
 
 let tuned = false;
 
@@ -35,16 +35,15 @@ let tuned = false;
  * whose code cache is written at exit under the flags of that moment. (`CILINT_JIT=report` has the CLI
  * say whether it did.)
  */
-export function tuneJitFor(files: number): boolean {
-  if (tuned || !isMainThread || files < JIT_MIN_FILES) return false;
-  if (process.env.CILINT_JIT === 'default' || process.env.CILINT_WRITE_CODE_CACHE) return false;
+export function tuneJitFor(files: number): void {
+  if (tuned || !isMainThread || files < JIT_MIN_FILES) return;
+  if (process.env.CILINT_JIT === 'default' || process.env.CILINT_WRITE_CODE_CACHE) return;
   setFlagsFromString(JIT_FLAGS);
   process.env[JIT_TUNED_ENV] = '1';
   tuned = true;
-  return true;
 }
 
-/** Whether this process tuned V8. */
+/** Whether this process tuned V8 (`tuneJitFor`). */
 export function jitTuned(): boolean {
   return tuned;
 }
