@@ -72,13 +72,15 @@ function compile({ schema: schemaPath, exports, options }) {
   // and compiled by another without $dynamicRef and unevaluated* support, which our schemas do not use:
   // ajv would otherwise pass a fresh `dynamicAnchors` object into every subschema call and track
   // evaluated properties in each, for every value of every pipeline.
-  const checker = new Ajv2020(settings);
-  for (const a of ANNOTATIONS) checker.addKeyword(a);
-  checker.addSchema(schema);
-  const ajv = new Ajv2020({ ...settings, validateSchema: false });
+  const instance = (extra) => {
+    const a = new Ajv2020({ ...settings, ...extra });
+    for (const keyword of ANNOTATIONS) a.addKeyword(keyword);
+    return a;
+  };
+  instance({}).addSchema(schema);
+  const ajv = instance({ validateSchema: false });
   ajv.opts.dynamicRef = false;
   ajv.opts.unevaluated = false;
-  for (const a of ANNOTATIONS) ajv.addKeyword(a);
   ajv.addSchema(schema);
   const refs = Object.fromEntries(Object.entries(exports).map(([name, pointer]) => [name, `${schema.$id}${pointer}`]));
   const code = esmRuntimeImports(standaloneCode(ajv, refs));
