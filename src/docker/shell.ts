@@ -9,6 +9,7 @@ import type {
   Word,
   WordPart,
 } from 'unbash';
+import { simpleCommands, type SimpleCommand, type SimpleWord } from './simple-script.js';
 import { basename } from './text.js';
 
 export interface ShellWord {
@@ -58,10 +59,11 @@ export interface ParsedScript {
  * compound commands, functions and command/process substitutions. Wrapped commands (`sudo docker …`,
  * `env X=1 docker …`) are listed both as the wrapper and as the command they run, and commands in a
  * literal `sh -c '…'` string or a heredoc fed to a shell are listed with offsets into `text`.
- * Never throws: what could not be parsed is reported in `errors`.
+ * Never throws: what could not be parsed is reported in `errors`. `fastPath: false` parses every line
+ * fully, with no fast path for simple lines (simple-script.ts): the result is the same, slower.
  */
-export function parseShell(text: string): ParsedScript {
-  const collector: Collector = { commands: [], errors: [], consumed: new Set() };
+export function parseShell(text: string, options: { fastPath?: boolean } = {}): ParsedScript {
+  const collector: Collector = { commands: [], errors: [], consumed: new Set(), fastPath: options.fastPath ?? true };
   collectScript(text, { offset: 0, depth: 0 }, false, collector);
   const commands = collector.commands;
   // Commands are found mostly in order; the sort is stable, so commands at one offset keep theirs.
@@ -87,6 +89,8 @@ interface Collector {
   errors: { message: string; start: number }[];
   /** Top-level ranges (`start:end`) of words and heredocs already read as embedded scripts. */
   consumed: Set<string>;
+  /** Whether simple lines are read by simple-script.ts. */
+  fastPath: boolean;
 }
 
 // Embedded scripts and wrappers can nest (`sh -c "bash -c '…'"`, `sudo env nohup …`); the bounds
@@ -95,6 +99,11 @@ const MAX_EMBEDDING_DEPTH = 8;
 const MAX_WRAPPERS = 8;
 
 function collectScript(source: string, frame: Frame, background: boolean, collector: Collector): void {
+  const simple = collector.fastPath ? simpleCommands(source) : undefined;
+  if (simple) {
+    for (const command of simple) collectCommand(fromSimple(command, frame, background), undefined, frame, collector);
+    return;
+  }
   let script: Script & { errors?: readonly { message: string; pos: number }[] };
   try {
     script = parse(source);
@@ -151,7 +160,7 @@ function enter({ node, frame, background }: Visit, collector: Collector): Omit<V
     case 'Coproc':
       return { frame, background: true };
     case 'Command':
-      collectCommand(node, frame, background, collector);
+      collectCommand(toShellCommand(node, frame, background), stdinScriptOf(node, frame), frame, collector);
       break;
     case 'CommandExpansion':
     case 'ProcessSubstitution':
@@ -178,9 +187,9 @@ function mayHoldSubstitution(text: string): boolean {
   return /\$\(|`|[<>]\(/.test(text);
 }
 
-function collectCommand(node: Command, frame: Frame, background: boolean, collector: Collector): void {
-  let command: ShellCommand | undefined = toShellCommand(node, frame, background);
-  const stdin = stdinScriptOf(node, frame);
+/** A command with the wrappers it passes through and the scripts it runs (`sh -c`, a here-document to `sh`). */
+function collectCommand(first: ShellCommand, stdin: EmbeddedScript | undefined, frame: Frame, collector: Collector): void {
+  let command: ShellCommand | undefined = first;
   for (let hops = 0; command && hops < MAX_WRAPPERS; hops++) {
     collector.commands.push(command);
     collectEmbeddedScript(command, stdin, frame, collector);
@@ -219,6 +228,23 @@ function toShellCommand(node: Command, frame: Frame, background: boolean): Shell
   if (node.name) command.name = toShellWord(node.name, frame);
   if (frame.approximate) command.approximate = true;
   return command;
+}
+
+/** A command read by the fast path (simple-script.ts), as `toShellCommand` would have made it. */
+function fromSimple(simple: SimpleCommand, frame: Frame, background: boolean): ShellCommand {
+  const args: ShellWord[] = [];
+  for (let i = 1; i < simple.words.length; i++) args.push(fromSimpleWord(simple.words[i], frame));
+  const command: ShellCommand = { args, assignments: [], start: mapPosition(simple.start, frame), end: endOf(simple.end, frame), background };
+  command.name = fromSimpleWord(simple.words[0], frame);
+  if (frame.approximate) command.approximate = true;
+  return command;
+}
+
+function fromSimpleWord(word: SimpleWord, frame: Frame): ShellWord {
+  const shellWord: ShellWord = { text: word.text, start: mapPosition(word.start, frame), end: endOf(word.end, frame) };
+  if (word.value !== undefined) shellWord.value = word.value;
+  if (frame.approximate) shellWord.approximate = true;
+  return shellWord;
 }
 
 function toShellWord(word: Word, frame: Frame): ShellWord {
