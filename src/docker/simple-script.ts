@@ -39,135 +39,60 @@ const NOT_SIMPLE_NAMES = new Set([
   'function', 'time', 'coproc', 'export', 'local', 'readonly', 'declare', 'typeset', 'alias',
 ]);
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const DOUBLE_QUOTE = 0x22;
-const SINGLE_QUOTE = 0x27;
-const DOLLAR = 0x24;
-const PIPE = 0x7c;
-const AMPERSAND = 0x26;
-const SEMICOLON = 0x3b;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-
-/** Characters a word may hold unquoted and still mean themselves: letters, digits and `%+,-./:=@^_`. */
-function isPlain(c: number): boolean {
-  return (
-    (c >= 0x61 && c <= 0x7a) || // a-z
-    (c >= 0x41 && c <= 0x5a) || // A-Z
-    (c >= 0x2b && c <= 0x3a) || // + , - . / 0-9 :
-    c === 0x3d || // =
-    c === 0x40 || // @
-    c === 0x5f || // _
-    c === 0x25 || // %
-    c === 0x5e // ^
-  );
-}
-
-function isNameStart(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
-}
-
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 0x30 && c <= 0x39);
-}
-
-/** Printable ASCII but for what changes meaning inside double quotes (`"`, `$`, `` ` ``, `\`, `!`). */
-function isPlainInDoubleQuotes(c: number): boolean {
-  return c >= SPACE && c <= 0x7e && c !== DOUBLE_QUOTE && c !== DOLLAR && c !== 0x60 && c !== 0x5c && c !== 0x21;
-}
-
-/**
- * The end of a `$NAME` or `${NAME}` expansion starting at `i` (the `$`), or -1 for any other use of `$`
- * (positional and special parameters, operators in braces, substitutions).
- */
-function expansionEnd(text: string, i: number): number {
-  let j = i + 1;
-  const braced = text.charCodeAt(j) === OPEN_BRACE;
-  if (braced) j++;
-  if (!isNameStart(text.charCodeAt(j))) return -1;
-  j++;
-  while (isNameChar(text.charCodeAt(j))) j++;
-  if (!braced) return j;
-  return text.charCodeAt(j) === CLOSE_BRACE ? j + 1 : -1;
-}
+// A word is a run of these pieces: plain characters (letters, digits and `%+,-./:=@^_`), a double-quoted
+// string of printable ASCII but `"`, `$`, `` ` ``, `\` and `!`, with `$NAME`/`${NAME}` expansions in it, a
+// single-quoted string of printable ASCII, or an expansion.
+const EXPANSION = String.raw`\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})`;
+const WORD = String.raw`(?:[A-Za-z0-9%+,\-./:=@^_]|"(?:[\x20\x23\x25-\x5b\x5d-\x5f\x61-\x7e]|${EXPANSION})*"|'[\x20-\x26\x28-\x7e]*'|${EXPANSION})+`;
+/** After blanks: a word (group 1), an operator (group 2), or the end of the line; nothing else is simple. */
+const TOKEN = new RegExp(String.raw`[ \t]*(?:(${WORD})|(\|\||&&|\||;)|$)`, 'y');
+/** The quoted strings and unquoted `$` of a word, for its value. */
+const QUOTED_OR_DOLLAR = /"([^"]*)"|'([^']*)'|\$/g;
 
 /** The commands of `text` if it is a line of simple commands (see above); undefined otherwise. */
 export function simpleCommands(text: string): SimpleCommand[] | undefined {
   const commands: SimpleCommand[] = [];
-  const n = text.length;
   let words: SimpleWord[] = [];
   // After `|`, `||` or `&&` another command must follow; after `;` one may.
   let needCommand = false;
-  let i = 0;
+  TOKEN.lastIndex = 0;
   for (;;) {
-    let c = text.charCodeAt(i);
-    while (c === SPACE || c === TAB) c = text.charCodeAt(++i);
-    if (i >= n) break;
-    if (c === PIPE || c === AMPERSAND || c === SEMICOLON) {
+    const token = TOKEN.exec(text);
+    if (!token) return undefined;
+    const [, word, operator] = token;
+    if (word !== undefined) {
+      if (words.length === 0 && (NOT_SIMPLE_NAMES.has(word) || word.includes('='))) return undefined;
+      const end = TOKEN.lastIndex;
+      words.push({ text: word, start: end - word.length, end, value: valueOf(word) });
+      needCommand = false;
+    } else if (operator !== undefined) {
       if (words.length === 0) return undefined;
       commands.push(commandOf(words));
       words = [];
-      const next = text.charCodeAt(i + 1);
-      if (c === AMPERSAND && next !== AMPERSAND) return undefined;
-      i += c === SEMICOLON || (c === PIPE && next !== PIPE) ? 1 : 2;
-      needCommand = c !== SEMICOLON;
-      continue;
+      needCommand = operator !== ';';
+    } else {
+      // The end: `$` matched, after any blanks.
+      if (needCommand) return undefined;
+      if (words.length > 0) commands.push(commandOf(words));
+      return commands;
     }
-    const start = i;
-    let value = '';
-    let literal = true;
-    let from = i;
-    while (i < n) {
-      c = text.charCodeAt(i);
-      if (isPlain(c)) {
-        i++;
-      } else if (c === DOUBLE_QUOTE) {
-        value += text.slice(from, i);
-        from = ++i;
-        for (;;) {
-          c = text.charCodeAt(i);
-          if (c === DOUBLE_QUOTE) break;
-          if (c === DOLLAR) {
-            const end = expansionEnd(text, i);
-            if (end < 0) return undefined;
-            literal = false;
-            i = end;
-          } else if (isPlainInDoubleQuotes(c)) {
-            i++;
-          } else {
-            return undefined;
-          }
-        }
-        value += text.slice(from, i);
-        from = ++i;
-      } else if (c === SINGLE_QUOTE) {
-        value += text.slice(from, i);
-        from = ++i;
-        for (c = text.charCodeAt(i); c !== SINGLE_QUOTE; c = text.charCodeAt(++i)) {
-          if (!(c >= SPACE && c <= 0x7e)) return undefined;
-        }
-        value += text.slice(from, i);
-        from = ++i;
-      } else if (c === DOLLAR) {
-        const end = expansionEnd(text, i);
-        if (end < 0) return undefined;
-        literal = false;
-        i = end;
-      } else if (c === SPACE || c === TAB || c === PIPE || c === AMPERSAND || c === SEMICOLON) {
-        break;
-      } else {
-        return undefined;
-      }
-    }
-    const wordText = text.slice(start, i);
-    if (words.length === 0 && (NOT_SIMPLE_NAMES.has(wordText) || wordText.includes('='))) return undefined;
-    words.push({ text: wordText, start, end: i, value: literal ? value + text.slice(from, i) : undefined });
-    needCommand = false;
   }
-  if (needCommand) return undefined;
-  if (words.length > 0) commands.push(commandOf(words));
-  return commands;
+}
+
+/** A word's value after quote removal, or undefined when an expansion makes it dynamic. */
+function valueOf(word: string): string | undefined {
+  if (!/["'$]/.test(word)) return word;
+  let literal = true;
+  const value = word.replace(QUOTED_OR_DOLLAR, (match, double: string | undefined, single: string | undefined) => {
+    if (double !== undefined) {
+      if (double.includes('$')) literal = false;
+      return double;
+    }
+    if (single !== undefined) return single;
+    literal = false;
+    return match;
+  });
+  return literal ? value : undefined;
 }
 
 function commandOf(words: SimpleWord[]): SimpleCommand {
