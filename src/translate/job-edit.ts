@@ -269,9 +269,44 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
       const e = getEntry(j.config, key)!;
       add(index.entries, `${key}\0${spanKey(e.keySpan)}`, j);
       addReader(index.entries, e.keySpan, e.value.span, j);
+      addNestedReaders(e.value, j);
     }
   }
   return index;
+
+  /**
+   * Values taken from elsewhere below a job's keywords (`rules: [{variables: !reference [.tmpl,
+   * variables]}]`, an alias inside `cache:`): the job reads the entry that holds the value, and every
+   * entry inside it, so a translation may neither remove nor change them for it.
+   */
+  function addNestedReaders(root: Tree, job: Job): void {
+    const seen = new Set<Tree>();
+    const visit = (t: Tree, read: boolean): void => {
+      if (seen.has(t)) return;
+      seen.add(t);
+      if (t.kind === 'map') {
+        for (const e of t.entries) {
+          if (read) {
+            add(index.entries, `${e.key}\0${spanKey(e.keySpan)}`, job);
+            add(index.variables, `${e.key}\0${spanKey(e.keySpan)}`, job);
+          }
+          visit(e.value, read || takenFrom(e.value, e.keySpan, job));
+        }
+      } else if (t.kind === 'seq') {
+        for (const item of t.items) visit(item, read || takenFrom(item, undefined, job));
+      }
+    };
+    visit(root, false);
+  }
+
+  /** Whether `value`, met under `keySpan` (or as a list item), is an entry's value written elsewhere; if so, records the reader. */
+  function takenFrom(value: Tree, keySpan: Span | undefined, job: Job): boolean {
+    const from = rawIndex(value.span.file)?.owners.get(spanKey(value.span))?.entry;
+    if (!from || (keySpan && spanKey(from.keySpan) === spanKey(keySpan))) return false;
+    add(index.entries, `${from.key}\0${spanKey(from.keySpan)}`, job);
+    index.referenced.add(spanKey(from.keySpan));
+    return true;
+  }
 });
 
 class Context {
