@@ -280,10 +280,12 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
    * entry inside it, so a translation may neither remove nor change them for it.
    */
   function addNestedReaders(root: Tree, job: Job): void {
-    const seen = new Set<Tree>();
+    // A shared subtree is walked again only if it is now met through a reference (at most twice).
+    const seen = new Map<Tree, boolean>();
     const visit = (t: Tree, read: boolean): void => {
-      if (seen.has(t)) return;
-      seen.add(t);
+      const before = seen.get(t);
+      if (before === true || (before === false && !read)) return;
+      seen.set(t, read);
       if (t.kind === 'map') {
         for (const e of t.entries) {
           if (read) {
