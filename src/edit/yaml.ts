@@ -281,6 +281,19 @@ function writtenValueRange(file: SourceFile, entry: TEntry): { start: number; en
   return { start: colon, end: v.span.end };
 }
 
+/**
+ * Where an entry's text ends: after its value as written (an anchored value included, which
+ * `writtenValueRange` leaves out because replacing it would drop the anchor), or after its key.
+ */
+function entryTextEnd(file: SourceFile, entry: TEntry): number {
+  const range = writtenValueRange(file, entry);
+  if (range) return range.end;
+  const v = entry.value;
+  const colon = colonAfterKey(file.text, entry);
+  if (colon !== undefined && v.span.file.path === file.path && v.span.start >= colon) return Math.max(v.span.end, colon);
+  return entry.keySpan.end;
+}
+
 /** Replaces an entry's value (key and comments kept). The entry must be written in block style. */
 export function replaceEntryValue(file: SourceFile, entry: TEntry, value: YamlValue, layout: Layout): Edit | undefined {
   const range = writtenValueRange(file, entry);
@@ -301,8 +314,7 @@ function blockEntryLines(file: SourceFile, entry: TEntry): { start: number; end:
   const text = file.text;
   const start = lineStart(text, entry.keySpan.start);
   if (text.slice(start, entry.keySpan.start).trim() !== '') return undefined;
-  const range = writtenValueRange(file, entry);
-  const end = range ? range.end : entry.keySpan.end;
+  const end = entryTextEnd(file, entry);
   if (!lineEndsAfter(text, end)) return undefined;
   return { start, end: afterLineBreak(text, end) };
 }
@@ -346,7 +358,7 @@ export function patchMapEntries(
   const last = kept.at(-1);
   if (last) {
     // On the line after the entry, so that removing the entry's last items (whole lines) stays apart.
-    const at = afterLineBreak(file.text, writtenValueRange(file, last)?.end ?? last.keySpan.end);
+    const at = afterLineBreak(file.text, entryTextEnd(file, last));
     const eof = at === file.text.length && !file.text.endsWith('\n');
     edits.push({ file, start: at, end: at, text: eof ? `\n${rendered}` : `${rendered}\n` });
     return edits;

@@ -92,6 +92,22 @@ describe('editing mappings and sequences in place', () => {
     expect(replaceEntryValue(f, getEntry(m, 'services')!, [], layout)).toBeUndefined();
   });
 
+  it('adds entries after an anchored value, not inside it', () => {
+    for (const end of ['\n', '']) {
+      const text = `.dind:\n  services:\n    - docker:27-dind\n  variables: &v\n    FOO: x${end}`;
+      const { f, job: m, layout } = job(text);
+      expect(apply(text, patchMapEntries(f, m, new Set(['services']), [['image', 'k']], layout))).toBe(
+        `.dind:\n  variables: &v\n    FOO: x\n  image: k${end}`,
+      );
+    }
+  });
+
+  it('removes an anchored entry with all its lines', () => {
+    const text = '.dind:\n  variables: &v\n    FOO: x\n    BAR: y\n  image: docker:27\n';
+    const { f, job: m, layout } = job(text);
+    expect(apply(text, patchMapEntries(f, m, new Set(['variables']), [], layout))).toBe('.dind:\n  image: docker:27\n');
+  });
+
   it('replaces a value written with a tag (a !reference), tag and all', () => {
     const text = 'build:\n  services: !reference [.dind, services]  # shared\n  script: x\n';
     const { f, job: m, layout } = job(text);
