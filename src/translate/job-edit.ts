@@ -379,6 +379,11 @@ class Context {
         else for (const i of gone) patches.item(e.keySpan.file, seq, loc, i, [], { job, keyword: 'services' });
       } else {
         const remaining = serviceTrees(e.value).filter((s) => !c.services.some((d) => spanKey(d.span) === spanKey(s.span)));
+        // A list inside `services` (a `!reference` to one) is no service GitLab takes; copied as its
+        // resolved value it would add a mistake to the job rather than keep the one already written.
+        if (remaining.some((s) => s.kind !== 'scalar' && s.kind !== 'map')) {
+          return 'a service it keeps is neither an image name nor a mapping, so cilint cannot copy its services into the job';
+        }
         override('services', remaining.map((s) => toPlain(s) as YamlValue));
       }
     }

@@ -27,6 +27,8 @@ const FOUND: [string, Mutation[], Strategy | undefined, boolean][] = [
   ['test/fixtures/gitlab/reference-tag/.gitlab-ci.yml', [{ kind: 'truncate', at: 405683591 }, { kind: 'delete', at: 1772868172 }], 'socket', false],
   // A key added to a template after its anchored `variables: &v` went between the key and its value.
   ['test/fixtures/translate/nested-references/input/.gitlab-ci.yml', [{ kind: 'bom' }, { kind: 'truncate', at: 129927663 }], 'kaniko', false],
+  // A list in `default: services:` (a `!reference` to one) was copied into the job as its resolved value.
+  ['test/fixtures/gitlab/default-inherit/.gitlab-ci.yml', [{ kind: 'delete', at: 221835870 }], 'kaniko', false],
 ];
 
 
