@@ -116,6 +116,14 @@ export function fixLoop<R extends { findings: Finding[] }>(
    * Nothing of the findings outlives it, so the files they hold can go before the next lint reads all
    * files again.
    */
+  // Whether a file's text as the pass found it parses: texts a pass wrote were checked when written.
+  const parsed = new Map<string, string>();
+  const parses = (file: SourceFile, syntax: Syntax): boolean => {
+    if (parsed.get(file.path) === file.text) return true;
+    if (parseProblem(file, file.text, syntax) !== undefined) return false;
+    parsed.set(file.path, file.text);
+    return true;
+  };
   const applyPass = (findings: readonly Finding[], first: boolean): boolean => {
     noteSkips(findings);
     if (first) for (const f of findings) if (heldBackNow(f)) holdBack(f);
@@ -132,8 +140,9 @@ export function fixLoop<R extends { findings: Finding[] }>(
       const next = textsAfter(accepted);
       const broken = new Map<SourceFile, string>();
       for (const [file, text] of next) {
-        if (parseProblem(file, text, syntax(file)) === undefined) continue;
-        const unparsed = parseProblem(file, file.text, syntax(file)) !== undefined;
+        // The text as it was is checked first: a fix may remove the very text that did not parse.
+        const unparsed = !parses(file, syntax(file));
+        if (!unparsed && parseProblem(file, text, syntax(file)) === undefined) continue;
         broken.set(
           file,
           unparsed ? "the file does not parse, so no fix is applied to it" : "its output did not parse, so it was not applied (a bug in the rule's fix)",
@@ -143,6 +152,7 @@ export function fixLoop<R extends { findings: Finding[] }>(
         for (const [file, text] of next) {
           if (!originals.has(file.path)) originals.set(file.path, { text: file.text, hasBom: file.hasBom });
           texts.set(file.path, text);
+          parsed.set(file.path, text);
         }
         break;
       }

@@ -29,6 +29,8 @@ const FOUND: [string, Mutation[], Strategy | undefined, boolean][] = [
   ['test/fixtures/translate/nested-references/input/.gitlab-ci.yml', [{ kind: 'bom' }, { kind: 'truncate', at: 129927663 }], 'kaniko', false],
   // A list in `default: services:` (a `!reference` to one) was copied into the job as its resolved value.
   ['test/fixtures/gitlab/default-inherit/.gitlab-ci.yml', [{ kind: 'delete', at: 221835870 }], 'kaniko', false],
+  // A Jenkinsfile with a stray control character was fixed, because the translation removed the line that held it.
+  ['test/fixtures/jenkins/valid/pod-template-containers/Jenkinsfile', [{ kind: 'bytes', at: 1563680927, bytes: [1] }], 'buildah', false],
 ];
 
 
