@@ -111,11 +111,6 @@ export function fixLoop<R extends { findings: Finding[] }>(
       }
     }
   };
-  /**
-   * One pass over a lint's findings: applies what it can to `texts`; true when something was applied.
-   * Nothing of the findings outlives it, so the files they hold can go before the next lint reads all
-   * files again.
-   */
   // Whether a file's text as the pass found it parses: texts a pass wrote were checked when written.
   const parsed = new Map<string, string>();
   const parses = (file: SourceFile, syntax: Syntax): boolean => {
@@ -124,6 +119,11 @@ export function fixLoop<R extends { findings: Finding[] }>(
     parsed.set(file.path, file.text);
     return true;
   };
+  /**
+   * One pass over a lint's findings: applies what it can to `texts`; true when something was applied.
+   * Nothing of the findings outlives it, so the files they hold can go before the next lint reads all
+   * files again.
+   */
   const applyPass = (findings: readonly Finding[], first: boolean): boolean => {
     noteSkips(findings);
     if (first) for (const f of findings) if (heldBackNow(f)) holdBack(f);
