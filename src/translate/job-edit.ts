@@ -250,13 +250,15 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
     if (list) list.push(job);
     else map.set(key, [job]);
   };
-  // A job whose entry (or variable) written at `keySpan` takes the value of an entry written elsewhere
-  // reads that entry too: editing it changes the job, and removing it breaks the reference.
-  const addReader = (map: Map<string, Job[]>, keySpan: Span, value: Span, job: Job) => {
+  // A job whose entry (or variable) written at `keySpan` (or list item, without one) takes the value of
+  // an entry written elsewhere reads that entry too: editing it changes the job, and removing it breaks
+  // the reference. Whether it does.
+  const addReader = (map: Map<string, Job[]>, keySpan: Span | undefined, value: Span, job: Job): boolean => {
     const from = rawIndex(value.file)?.owners.get(spanKey(value))?.entry;
-    if (!from || spanKey(from.keySpan) === spanKey(keySpan)) return;
+    if (!from || (keySpan && spanKey(from.keySpan) === spanKey(keySpan))) return false;
     add(map, `${from.key}\0${spanKey(from.keySpan)}`, job);
     index.referenced.add(spanKey(from.keySpan));
+    return true;
   };
   for (const j of jobs) {
     for (const [name, v] of j.variables) {
@@ -292,22 +294,13 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
             add(index.entries, `${e.key}\0${spanKey(e.keySpan)}`, job);
             add(index.variables, `${e.key}\0${spanKey(e.keySpan)}`, job);
           }
-          visit(e.value, read || takenFrom(e.value, e.keySpan, job));
+          visit(e.value, read || addReader(index.entries, e.keySpan, e.value.span, job));
         }
       } else if (t.kind === 'seq') {
-        for (const item of t.items) visit(item, read || takenFrom(item, undefined, job));
+        for (const item of t.items) visit(item, read || addReader(index.entries, undefined, item.span, job));
       }
     };
     visit(root, false);
-  }
-
-  /** Whether `value`, met under `keySpan` (or as a list item), is an entry's value written elsewhere; if so, records the reader. */
-  function takenFrom(value: Tree, keySpan: Span | undefined, job: Job): boolean {
-    const from = rawIndex(value.span.file)?.owners.get(spanKey(value.span))?.entry;
-    if (!from || (keySpan && spanKey(from.keySpan) === spanKey(keySpan))) return false;
-    add(index.entries, `${from.key}\0${spanKey(from.keySpan)}`, job);
-    index.referenced.add(spanKey(from.keySpan));
-    return true;
   }
 });
 
