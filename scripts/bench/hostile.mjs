@@ -1,7 +1,7 @@
 // The hostile inputs of the robustness issue, each linted by the shipped CLI against a time budget.
 // The tests (test/robustness/hostile.test.ts) check each outcome; this checks how long it takes, which a
 // test must not. Run by `npm run bench`, or alone: `node scripts/bench/hostile.mjs`.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,6 +32,7 @@ const CASES = [
   ['UTF-16 with a BOM', 2, { '.gitlab-ci.yml': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('build:\n  script: echo hi\n', 'utf16le')]) }],
   ['an include cycle', 2, { '.gitlab-ci.yml': 'include: a.yml\njob:\n  script: echo\n', 'a.yml': 'include: b.yml\n', 'b.yml': 'include: a.yml\n' }],
   ['an include escaping the repository', 2, { '.gitlab-ci.yml': 'include: ../../etc/passwd\njob:\n  script: echo\n', '.git/HEAD': 'ref: refs/heads/main\n' }],
+  ['an include that is a named pipe (FIFO)', 2, { '.gitlab-ci.yml': 'include: pipe.yml\njob:\n  script: echo\n' }, (dir) => void execFileSync('mkfifo', [join(dir, 'pipe.yml')])],
   ['a symlink loop', 2, { '.gitlab-ci.yml': 'include: loop.yml\njob:\n  script: echo\n' }, (dir) => symlinkSync('loop.yml', join(dir, 'loop.yml'))],
   ['an unreadable directory', 2, { 'ok/.gitlab-ci.yml': 'job:\n  script: echo\n', 'locked/.gitlab-ci.yml': 'job:\n  script: echo\n' }, (dir) => {
     chmodSync(join(dir, 'locked'), 0);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { validateCilintConfig } from '../generated/cilint-config.js';
@@ -10,6 +10,7 @@ import { getEntry, toPlain, type Tree } from '../model/tree.js';
 import { closest } from '../parsers/runner/suggest.js';
 import { loadYaml } from '../parsers/yaml/load.js';
 import { UsageError } from './discover.js';
+import { describeFsError, readRegularFile, sniffText } from './fs-host.js';
 import type { BuilderImages, Severity, Strategy } from './rule.js';
 
 export type RuleSetting = Severity | 'off';
@@ -62,8 +63,10 @@ export function findConfig(start: string, explicit?: string, cwd = start): Confi
 }
 
 function packageJsonHasConfig(path: string): boolean {
+  const text = sniffText(path, 'utf8');
+  if (text === undefined) return false;
   try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    const data = JSON.parse(text) as Record<string, unknown>;
     return typeof data === 'object' && data !== null && 'cilint' in data;
   } catch {
     return false;
@@ -72,14 +75,16 @@ function packageJsonHasConfig(path: string): boolean {
 
 /** `path` as it is shown in messages (relative to the working directory). */
 export function loadConfigFile(abs: string, path: string = abs): Config {
-  let text: string;
+  let read: ReturnType<typeof readRegularFile>;
   try {
-    if (statSync(abs).isDirectory()) throw new UsageError(`${path}: is a directory, not a configuration file`);
-    text = readFileSync(abs, 'utf8');
+    read = readRegularFile(abs);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${path}: cannot read the configuration file`);
+    throw new UsageError(`${path}: cannot read the configuration file (${describeFsError(e)})`);
   }
+  if ('error' in read) {
+    throw new UsageError(read.error === 'it is a directory' ? `${path}: is a directory, not a configuration file` : `${path}: cannot read the configuration file: ${read.error}`);
+  }
+  const text = read.text;
   const file = makeSourceFile(abs, path, text);
   const tree = abs.endsWith('package.json') ? packageJsonTree(file, path) : yamlTree(file, path);
   const data = tree ? (toPlain(tree) as Record<string, unknown> | null) : {};

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { isJenkinsPipelineText } from '../parsers/jenkins/index.js';
 import { isRunnerConfigText } from '../parsers/runner/index.js';
-import { describeFsError } from './fs-host.js';
+import { describeFsError, sniffText } from './fs-host.js';
 import { posixRelative } from '../parsers/host.js';
 
 export type FileKind = 'gitlab' | 'runner' | 'jenkins';
@@ -58,19 +58,13 @@ export function classify(abs: string): Omit<Target, 'path' | 'explicit'> | undef
 }
 
 function definesPipeline(abs: string): boolean {
-  try {
-    return isJenkinsPipelineText(readFileSync(abs, 'utf8'));
-  } catch {
-    return false;
-  }
+  const text = sniffText(abs, 'utf8');
+  return text !== undefined && isJenkinsPipelineText(text);
 }
 
 function hasRunnersLine(abs: string): boolean {
-  try {
-    return isRunnerConfigText(readFileSync(abs, 'latin1'));
-  } catch {
-    return false;
-  }
+  const text = sniffText(abs, 'latin1');
+  return text !== undefined && isRunnerConfigText(text);
 }
 
 /**
@@ -150,11 +144,8 @@ function walk(dir: string, scopes: IgnoreScope[], out: Map<string, Target>, abov
 }
 
 function loadGitignore(dir: string): IgnoreScope | undefined {
-  try {
-    return { dir, rules: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) };
-  } catch {
-    return undefined;
-  }
+  const text = sniffText(join(dir, '.gitignore'), 'utf8');
+  return text === undefined ? undefined : { dir, rules: ignore().add(text) };
 }
 
 function isIgnored(abs: string, isDir: boolean, scopes: IgnoreScope[]): boolean {

@@ -56,32 +56,33 @@ export class FsHost implements FileHost {
     const abs = join(this.root, rel);
     const override = this.overrides.get(abs);
     if (override !== undefined) return makeSourceFile(abs, rel, override);
+    let read: ReturnType<typeof readRegularFile>;
+    try {
+      read = this.readInside(abs);
+    } catch (e) {
+      return { error: describeFsError(e), reason: 'unreadable' };
+    }
+    return 'error' in read ? read : makeSourceFile(abs, rel, read.text);
+  }
+
+  /**
+   * A file costs one lstat unless it is a symlink itself; its folder's real path is known. A symlink is
+   * followed, and any file read, only after checking where it leads.
+   */
+  private readInside(abs: string): ReturnType<typeof readRegularFile> {
+    let st = lstatSync(abs);
     let real: string;
-    let st: Stats;
-    try {
-      // A file costs one lstat unless it is a symlink itself; its folder's real path is known.
-      st = lstatSync(abs);
-      if (st.isSymbolicLink()) {
-        real = realpathSync.native(abs);
-        st = statSync(real);
-      } else {
-        real = join(this.realFolders.get(dirname(abs)), basename(abs));
-      }
-    } catch (e) {
-      return { error: describeFsError(e), reason: 'unreadable' };
+    if (st.isSymbolicLink()) {
+      real = realpathSync.native(abs);
+      st = statSync(real);
+    } else {
+      real = join(this.realFolders.get(dirname(abs)), basename(abs));
     }
-    if (real !== this.realRoot && !real.startsWith(this.realRoot + sep)) {
-      return { error: 'the path resolves outside the repository root', reason: 'unreadable' };
-    }
-    if (st.isDirectory()) return { error: 'it is a directory', reason: 'unreadable' };
-    if (st.size > MAX_FILE_BYTES) return { error: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, reason: 'invalid' };
-    try {
-      const decoded = readText(real);
-      if ('error' in decoded) return { error: decoded.error, reason: 'invalid' };
-      return makeSourceFile(abs, rel, decoded.text);
-    } catch (e) {
-      return { error: describeFsError(e), reason: 'unreadable' };
-    }
+    return this.inside(real) ? readStatted(real, st) : OUTSIDE;
+  }
+
+  private inside(real: string): boolean {
+    return real === this.realRoot || real.startsWith(this.realRoot + sep);
   }
 
   absolute(relPath: string): string {
@@ -117,15 +118,54 @@ function walkFiles(root: string, dir: string, out: string[]): void {
   }
 }
 
+const OUTSIDE: ReadError = { error: 'the path resolves outside the repository root', reason: 'unreadable' };
+
 /**
- * A file's text as `decodeText` reads it. Most files are UTF-8 without NUL bytes, and Node decodes those
- * fastest straight to a string; the bytes are looked at only when the string shows U+FFFD (bytes that are
- * not UTF-8, a UTF-16 BOM, or a U+FFFD written in the file) or a NUL.
+ * A regular file's text as `decodeText` reads it. Anything else is refused without being opened: a
+ * directory, and a named pipe (FIFO), a socket or a device, whose read would wait for a writer that may
+ * never come, or never end. So is a file larger than MAX_FILE_BYTES. Throws what `stat` throws
+ * (ENOENT, EACCES, ELOOP...).
  */
-export function readText(path: string): { text: string } | { error: string } {
+export function readRegularFile(path: string): { text: string } | { error: string; reason: ReadError['reason'] } {
+  return readStatted(path, statSync(path));
+}
+
+/**
+ * A file's text as it comes, to look at what it holds: not decoded as `decodeText` would, nor refused
+ * for bytes that are not UTF-8. Undefined for anything `readRegularFile` refuses or cannot read.
+ */
+export function sniffText(path: string, encoding: 'utf8' | 'latin1'): string | undefined {
+  try {
+    const st = statSync(path);
+    return refusal(st) ? undefined : readFileSync(path, encoding);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `readRegularFile` for a path whose `stat` is known. (A file swapped for a pipe between the two calls
+ * would still block the read; nothing in a checkout changes that way under a lint.)
+ *
+ * Most files are UTF-8 without NUL bytes, and Node decodes those fastest straight to a string; the bytes
+ * are looked at only when the string shows U+FFFD (bytes that are not UTF-8, a UTF-16 BOM, or a U+FFFD
+ * written in the file) or a NUL.
+ */
+function readStatted(path: string, st: Stats): ReturnType<typeof readRegularFile> {
+  const refused = refusal(st);
+  if (refused) return refused;
   const text = readFileSync(path, 'utf8');
-  if (!text.includes('\ufffd') && !text.includes('\0')) return { text };
-  return decodeText(readFileSync(path));
+  const decoded = !text.includes('\ufffd') && !text.includes('\0') ? { text } : decodeText(readFileSync(path));
+  return 'error' in decoded ? { error: decoded.error, reason: 'invalid' } : decoded;
+}
+
+/** Why a path is no file cilint reads, if it is not one. */
+function refusal(st: Stats): ReadError | undefined {
+  if (st.isFile()) {
+    return st.size > MAX_FILE_BYTES ? { error: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, reason: 'invalid' } : undefined;
+  }
+  const what = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a named pipe (FIFO), not a file' : st.isSocket() ? 'a socket, not a file' : 'a device, not a file';
+  return { error: `it is ${what}`, reason: 'unreadable' };
 }
 
 /** Text as cilint reads it: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused. */

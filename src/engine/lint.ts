@@ -11,13 +11,13 @@ import { makeSourceFile, type SourceFile } from '../model/source.js';
 import { spanKey } from '../model/span.js';
 import { parseGitlabPipeline, type GitlabParseOptions } from '../parsers/gitlab/index.js';
 import { UnreadableFileError } from '../parsers/gitlab/include.js';
-import { posixRelative, type FileHost } from '../parsers/host.js';
+import { posixRelative, type FileHost, type ReadError } from '../parsers/host.js';
 import { isJenkinsPipelineText, parseJenkinsfile } from '../parsers/jenkins/index.js';
 import { parseHelmValues, parseRunnerToml } from '../parsers/runner/index.js';
 import type { Config } from './config.js';
 import { classify, discover, isJenkinsfileName, projectRoot, runnerFormat, UsageError, type FileKind, type Target } from './discover.js';
 import { allDirectives, applySuppressions, mayHoldDirectives, unusedDirectiveFindings, type SuppressedFinding } from './suppress.js';
-import { decodeText, describeFsError, FsHost, readText, RealFolders } from './fs-host.js';
+import { decodeText, describeFsError, FsHost, readRegularFile, RealFolders } from './fs-host.js';
 import { tuneJitFor } from './jit.js';
 import { MEMORY_ROOT, MemoryHost } from './memory-host.js';
 import type { Finding, FixSettings, Report, Rule } from './rule.js';
@@ -421,13 +421,16 @@ function readJenkinsfile(rel: string, host: FileHost): Pipeline {
 }
 
 function loadRunnerConfig(t: Target, cwd: string, overrides: ReadonlyMap<string, string>): RunnerConfig {
-  let decoded: { text: string } | { error: string };
+  let decoded: { text: string } | { error: string; reason?: ReadError['reason'] };
+  const shown = relative(cwd, t.path) || t.path;
   try {
     const text = overrides.get(t.path);
-    decoded = text !== undefined ? decodeText(Buffer.from(text, 'utf8')) : readText(t.path);
+    decoded = text !== undefined ? decodeText(Buffer.from(text, 'utf8')) : readRegularFile(t.path);
   } catch (e) {
-    throw new UsageError(`${relative(cwd, t.path) || t.path}: ${describeFsError(e)}`);
+    throw new UsageError(`${shown}: ${describeFsError(e)}`);
   }
+  // Unreadable like a missing file (a named pipe, say); text that is no configuration is a finding.
+  if ('error' in decoded && decoded.reason === 'unreadable') throw new UsageError(`${shown}: ${decoded.error}`);
   const rel = posixRelative(cwd, t.path);
   if ('error' in decoded) {
     const file = makeSourceFile(t.path, rel, '');

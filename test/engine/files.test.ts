@@ -1,10 +1,10 @@
-import { realpathSync, symlinkSync } from 'node:fs';
+import { realpathSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discover, projectRoot } from '../../src/engine/discover.js';
-import { decodeText, FsHost, readText, RealFolders } from '../../src/engine/fs-host.js';
+import { decodeText, FsHost, MAX_FILE_BYTES, readRegularFile, RealFolders } from '../../src/engine/fs-host.js';
 import { repo } from '../cli/helpers.js';
 
-describe('readText', () => {
+describe('readRegularFile', () => {
   const cases: [string, Buffer][] = [
     ['ASCII', Buffer.from('build:\n  script: echo hi\n')],
     ['UTF-8 with a BOM', Buffer.from('\ufeffbuild: {}\n')],
@@ -16,11 +16,30 @@ describe('readText', () => {
   ];
   it.each(cases)('reads %s exactly as decodeText does', (_, bytes) => {
     const file = join(repo({ f: bytes }), 'f');
-    expect(readText(file)).toEqual(decodeText(bytes));
+    const decoded = decodeText(bytes);
+    expect(readRegularFile(file)).toEqual('error' in decoded ? { ...decoded, reason: 'invalid' } : decoded);
+  });
+
+  it('reads a long file whose text shows U+FFFD byte for byte', () => {
+    const bytes = Buffer.from(`x: "\ufffd"\n${'y: 1\n'.repeat(40_000)}z: "\u00e9"\n`);
+    expect(readRegularFile(join(repo({ f: bytes }), 'f'))).toEqual({ text: bytes.toString('utf8') });
+  });
+
+  it('refuses a folder and a file over the size limit without reading them, follows a symlink', () => {
+    const dir = repo({ 'sub/f.yml': 'a: 1\n' });
+    expect(readRegularFile(join(dir, 'sub'))).toEqual({ error: 'it is a directory', reason: 'unreadable' });
+    const big = join(dir, 'big.yml');
+    truncateSync(join(dir, 'sub/f.yml'));
+    writeFileSync(big, '');
+    truncateSync(big, MAX_FILE_BYTES + 1); // sparse: nothing is written
+    expect(readRegularFile(big)).toEqual({ error: 'it is larger than 64 MiB', reason: 'invalid' });
+    symlinkSync('sub/f.yml', join(dir, 'link.yml'));
+    expect(readRegularFile(join(dir, 'link.yml'))).toEqual({ text: '' });
+    expect(() => readRegularFile(join(dir, 'missing.yml'))).toThrow(expect.objectContaining({ code: 'ENOENT' }));
   });
 
   it('refuses what decodeText refuses', () => {
-    expect('error' in readText(join(repo({ f: Buffer.from([0xc3, 0x28]) }), 'f'))).toBe(true);
+    expect(readRegularFile(join(repo({ f: Buffer.from([0xc3, 0x28]) }), 'f'))).toEqual({ error: 'it is not valid UTF-8 text', reason: 'invalid' });
   });
 });
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +102,48 @@ describe('hostile inputs', () => {
   it('a TOML file with a duplicate table', () => {
     const r = run(['--format', 'json'], repo({ 'config.toml': '[[runners]]\n  [runners.docker]\n    image = "a"\n  [runners.docker]\n    image = "b"\n' }));
     expect(json(r.stdout).findings).toEqual([expect.objectContaining({ rule: 'parse-error', line: 4 })]);
+  });
+});
+
+describe('named pipes (FIFOs), wherever cilint reads a file', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  // A FIFO opened for reading waits for a writer, which never comes: run in a process of its own,
+  // so that a regression fails this test (killed at the timeout) instead of blocking the suite.
+  const cilint = (args: string[], cwd: string) => {
+    const r = spawnSync(process.execPath, [join(root, 'dist/cilint.cjs'), ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const withFifos = (files: Record<string, string>, fifos: string[]) => {
+    const dir = repo(files);
+    execFileSync('mkfifo', fifos.map((f) => join(dir, f)));
+    return dir;
+  };
+
+  it('an include that is a FIFO, directly or through a symlink, is an include-error', () => {
+    const dir = withFifos({ '.gitlab-ci.yml': 'include:\n  - local: pipe.yml\n  - local: link.yml\njob:\n  script: make\n' }, ['pipe.yml']);
+    symlinkSync('pipe.yml', join(dir, 'link.yml'));
+    const r = cilint(['lint', '--format', 'json', '--no-config'], dir);
+    expect(r.code).toBe(1);
+    expect(json(r.stdout).findings.map((f) => `${f.line} ${f.rule}: ${f.message}`)).toEqual([
+      '2 include-error: cannot include `pipe.yml`: it is a named pipe (FIFO), not a file',
+      '3 include-error: cannot include `link.yml`: it is a named pipe (FIFO), not a file',
+    ]);
+  });
+
+  it('a .gitignore, a package.json or a .groovy file that is a FIFO is passed over', () => {
+    const dir = withFifos({ '.gitlab-ci.yml': 'job:\n  script: make\n' }, ['.gitignore', 'package.json', 'build.groovy']);
+    const r = cilint(['lint', '--format', 'json'], dir);
+    expect([r.code, json(r.stdout).findings, r.stderr]).toEqual([0, [], '']);
+  });
+
+  it('a config file or a file named on the command line that is a FIFO is a usage error', () => {
+    const dir = withFifos({ '.gitlab-ci.yml': 'job:\n  script: make\n' }, ['.cilint.yml', 'pipe.yml', 'config.toml']);
+    const config = cilint(['lint'], dir);
+    expect([config.code, config.stderr]).toEqual([2, 'cilint: .cilint.yml: cannot read the configuration file: it is a named pipe (FIFO), not a file\n']);
+    for (const [kind, file] of [['gitlab', 'pipe.yml'], ['runner', 'config.toml']]) {
+      const named = cilint(['lint', '--no-config', '--kind', kind, file], dir);
+      expect([named.code, named.stderr]).toEqual([2, `cilint: ${file}: it is a named pipe (FIFO), not a file\n`]);
+    }
   });
 });
 
