@@ -44,7 +44,7 @@ export function findConfig(start: string, explicit?: string, cwd = start): Confi
   const shown = (p: string) => relative(cwd, p) || p;
   if (explicit) {
     if (!existsSync(explicit)) throw new UsageError(`${shown(explicit)}: no such configuration file`);
-    return loadConfigFile(explicit, shown(explicit));
+    return loadConfigFile(explicit, shown(explicit), { pipe: true });
   }
   let dir = start;
   for (;;) {
@@ -73,11 +73,14 @@ function packageJsonHasConfig(path: string): boolean {
   }
 }
 
-/** `path` as it is shown in messages (relative to the working directory). */
-export function loadConfigFile(abs: string, path: string = abs): Config {
+/**
+ * `path` as it is shown in messages (relative to the working directory). `pipe`: the file was named
+ * by the user (`--config <(...)`), so a named pipe is read; one found in a repository is refused.
+ */
+export function loadConfigFile(abs: string, path: string = abs, opts: { pipe?: boolean } = {}): Config {
   let read: ReturnType<typeof readRegularFile>;
   try {
-    read = readRegularFile(abs);
+    read = readRegularFile(abs, opts);
   } catch (e) {
     throw new UsageError(`${path}: cannot read the configuration file (${describeFsError(e)})`);
   }

@@ -124,10 +124,11 @@ const OUTSIDE: ReadError = { error: 'the path resolves outside the repository ro
  * A regular file's text as `decodeText` reads it. Anything else is refused without being opened: a
  * directory, and a named pipe (FIFO), a socket or a device, whose read would wait for a writer that may
  * never come, or never end. So is a file larger than MAX_FILE_BYTES. Throws what `stat` throws
- * (ENOENT, EACCES, ELOOP...).
+ * (ENOENT, EACCES, ELOOP...). `pipe`: a named pipe is read, for a path the user gave (`<(...)`).
  */
-export function readRegularFile(path: string): { text: string } | { error: string; reason: ReadError['reason'] } {
-  return readStatted(path, statSync(path));
+export function readRegularFile(path: string, opts: { pipe?: boolean } = {}): { text: string } | { error: string; reason: ReadError['reason'] } {
+  const st = statSync(path);
+  return readStatted(path, st, opts.pipe === true && st.isFIFO());
 }
 
 /**
@@ -151,11 +152,12 @@ export function sniffText(path: string, encoding: 'utf8' | 'latin1'): string | u
  * are looked at only when the string shows U+FFFD (bytes that are not UTF-8, a UTF-16 BOM, or a U+FFFD
  * written in the file) or a NUL.
  */
-function readStatted(path: string, st: Stats): ReturnType<typeof readRegularFile> {
-  const refused = refusal(st);
+function readStatted(path: string, st: Stats, pipe = false): ReturnType<typeof readRegularFile> {
+  const refused = pipe ? undefined : refusal(st);
   if (refused) return refused;
-  const text = readFileSync(path, 'utf8');
-  const decoded = !text.includes('\ufffd') && !text.includes('\0') ? { text } : decodeText(readFileSync(path));
+  // A pipe's content can be read only once.
+  const text = pipe ? undefined : readFileSync(path, 'utf8');
+  const decoded = text !== undefined && !text.includes('\ufffd') && !text.includes('\0') ? { text } : decodeText(readFileSync(path));
   return 'error' in decoded ? { error: decoded.error, reason: 'invalid' } : decoded;
 }
 

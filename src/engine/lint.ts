@@ -425,7 +425,7 @@ function loadRunnerConfig(t: Target, cwd: string, overrides: ReadonlyMap<string,
   const shown = relative(cwd, t.path) || t.path;
   try {
     const text = overrides.get(t.path);
-    decoded = text !== undefined ? decodeText(Buffer.from(text, 'utf8')) : readRegularFile(t.path);
+    decoded = text !== undefined ? decodeText(Buffer.from(text, 'utf8')) : readRegularFile(t.path, { pipe: t.explicit });
   } catch (e) {
     throw new UsageError(`${shown}: ${describeFsError(e)}`);
   }

@@ -136,14 +136,26 @@ describe('named pipes (FIFOs), wherever cilint reads a file', () => {
     expect([r.code, json(r.stdout).findings, r.stderr]).toEqual([0, [], '']);
   });
 
-  it('a config file or a file named on the command line that is a FIFO is a usage error', () => {
-    const dir = withFifos({ '.gitlab-ci.yml': 'job:\n  script: make\n' }, ['.cilint.yml', 'pipe.yml', 'config.toml']);
+  it('a config file found in the repository or a pipeline named on the command line that is a FIFO is a usage error', () => {
+    const dir = withFifos({ '.gitlab-ci.yml': 'job:\n  script: make\n' }, ['.cilint.yml', 'pipe.yml', 'Jenkinsfile.pipe']);
     const config = cilint(['lint'], dir);
     expect([config.code, config.stderr]).toEqual([2, 'cilint: .cilint.yml: cannot read the configuration file: it is a named pipe (FIFO), not a file\n']);
-    for (const [kind, file] of [['gitlab', 'pipe.yml'], ['runner', 'config.toml']]) {
+    for (const [kind, file] of [['gitlab', 'pipe.yml'], ['jenkins', 'Jenkinsfile.pipe']]) {
       const named = cilint(['lint', '--no-config', '--kind', kind, file], dir);
       expect([named.code, named.stderr]).toEqual([2, `cilint: ${file}: it is a named pipe (FIFO), not a file\n`]);
     }
+  });
+
+  it('a config file or a runner config the user pipes in (`<(...)`) is read', () => {
+    const dir = repo({});
+    const runner = '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n';
+    const lint = (config: string) => {
+      const command = `"${process.execPath}" "${join(root, 'dist/cilint.cjs')}" lint --format json ${config} --kind runner <(printf '${runner}')`;
+      const r = spawnSync('bash', ['-c', command], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+      return [r.status, json(r.stdout).findings.map((f) => `${f.line} ${f.rule}`)];
+    };
+    expect(lint('--no-config')).toEqual([1, ['4 privileged-runner']]);
+    expect(lint(`--config <(printf 'rules:\\n  privileged-runner: off\\n')`)).toEqual([0, []]);
   });
 });
 
