@@ -24,6 +24,12 @@ describe('hostile inputs', () => {
     expect(json(r.stdout).findings.map((f) => f.rule)).toEqual(['schema']);
   });
 
+  it('5 000 levels of flow collections: a parse-error that says so', () => {
+    const r = run(['--format', 'json', '--no-config'], repo({ '.gitlab-ci.yml': `a: ${'['.repeat(5000)}${']'.repeat(5000)}\njob:\n  script: echo\n` }));
+    expect(r.code).toBe(1);
+    expect(json(r.stdout).findings).toEqual([expect.objectContaining({ rule: 'parse-error', line: 1, message: expect.stringMatching(/^collections are nested too deeply to read/) })]);
+  });
+
   it('120 000 jobs (no quadratic duplicate-key check, no quadratic lookups)', () => {
     const text = Array.from({ length: 120_000 }, (_, i) => `job${i}:\n  image: alpine:3.20\n  script: echo ${i}\n`).join('');
     const r = run(['--format', 'json', '--no-config'], repo({ '.gitlab-ci.yml': text + 'job7:\n  script: again\n' }));

@@ -77,7 +77,7 @@ export function loadYaml(file: SourceFile, range?: { start: number; end: number 
       problems.push({
         kind: 'parse-error',
         span: { file, start, end: Math.max(start, base + (err.pos?.[1] ?? start)) },
-        message: cleanYamlMessage(err.message),
+        message: cleanYamlMessage(err),
       });
     }
   }
@@ -123,9 +123,13 @@ function expandedSize(root: Tree): number {
   return size(root);
 }
 
-function cleanYamlMessage(message: string): string {
+function cleanYamlMessage(err: { code: string; message: string }): string {
+  // The yaml package reads nested collections recursively, and says what the engine said when it ran out.
+  if (err.code === 'RESOURCE_EXHAUSTION' && err.message.startsWith('Maximum call stack size exceeded')) {
+    return 'collections are nested too deeply to read (the reader stopped here, some hundreds of levels down)';
+  }
   // The yaml package appends "at line X, column Y:" and a code excerpt; we report positions ourselves.
-  return message.split(/ at line \d+, column \d+:?/)[0].trim();
+  return err.message.split(/ at line \d+, column \d+:?/)[0].trim();
 }
 
 class Converter {
