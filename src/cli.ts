@@ -160,7 +160,14 @@ function fix(io: Io, paths: string[], flags: FixFlags): number {
   }
   const lines: string[] = [];
   const verb = write ? 'applied' : 'would apply';
-  lines.push(`${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'} ${verb} in ${result.changes.length} file${result.changes.length === 1 ? '' : 's'}`);
+  const fixes = `${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'}`;
+  const files = `${result.changes.length} file${result.changes.length === 1 ? '' : 's'}`;
+  const failed = outcome.failed.length;
+  lines.push(
+    failed === 0
+      ? `${fixes} ${verb} in ${files}`
+      : `${fixes} made in ${files}; ${failed === 1 ? 'one of the files' : `${failed} of the files`} could not be written, so the fixes in ${failed === 1 ? 'it are' : 'them are'} not applied (below)`,
+  );
   for (const a of result.applied) {
     if (a.strategy) lines.push(`${write ? 'applied' : 'would apply'}: ${a.rule} (${a.title}) in ${show(a.file)}`);
   }

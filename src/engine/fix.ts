@@ -1,4 +1,4 @@
-import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadYaml } from '../parsers/yaml/load.js';
 import { parseGroovyText } from '../parsers/jenkins/index.js';
@@ -320,22 +320,32 @@ function parseProblem(file: SourceFile, text: string, syntax: Syntax): string | 
 /**
  * Writes each changed file atomically: a temporary file in the same folder with the original's mode,
  * then a rename over it. A file that cannot be written is reported and left untouched.
+ *
+ * A path that is a symlink (within the repository: reads go no further) is written through: the file
+ * it leads to is replaced, and the link stays a link. A file reached by two paths in one run (a link
+ * and its target, both read) was fixed from each path's reading; only the first is written, since the
+ * second would undo the first's fixes.
  */
 export function writeChanges(changes: readonly FileChange[]): { written: string[]; failed: { path: string; reason: string }[] } {
   const written: string[] = [];
   const failed: { path: string; reason: string }[] = [];
+  const writtenTargets = new Set<string>();
   for (const c of changes) {
-    const tmp = join(dirname(c.path), `.${basename(c.path)}.cilint-${process.pid}.tmp`);
+    let tmp: string | undefined;
     try {
-      const mode = statSync(c.path).mode & 0o7777;
+      const target = realpathSync.native(c.path);
+      if (writtenTargets.has(target)) throw new Error('this run fixed the same file through another path (a symlink): run fix again for the rest');
+      const mode = statSync(target).mode & 0o7777;
       if ((mode & 0o222) === 0) throw new Error('the file is read-only');
+      tmp = join(dirname(target), `.${basename(target)}.cilint-${process.pid}.tmp`);
       writeFileSync(tmp, c.after, { mode });
       chmodSync(tmp, mode);
-      renameSync(tmp, c.path);
+      renameSync(tmp, target);
+      writtenTargets.add(target);
       written.push(c.path);
     } catch (e) {
       try {
-        unlinkSync(tmp);
+        if (tmp) unlinkSync(tmp);
       } catch {
         // Nothing was created.
       }

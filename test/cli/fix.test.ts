@@ -1,4 +1,4 @@
-import { chmodSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { chmodSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { repo, run } from './helpers.js';
 
@@ -64,7 +64,28 @@ describe('cilint fix', () => {
     const r = run(['fix'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('not written: .gitlab-ci.yml: the file is read-only');
+    expect(r.stderr).toContain('cilint: 1 fix made in 1 file; one of the files could not be written, so the fixes in it are not applied (below)\n');
     expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(LOGIN);
+  });
+
+  it('writes through a symlink, which stays a symlink', () => {
+    const dir = repo({ 'ci/main.yml': LOGIN });
+    symlinkSync('ci/main.yml', join(dir, '.gitlab-ci.yml'));
+    const r = run(['fix', '.gitlab-ci.yml'], dir);
+    expect([r.code, r.stderr]).toEqual([0, 'cilint: 1 fix applied in 1 file\n']);
+    expect(lstatSync(join(dir, '.gitlab-ci.yml')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'ci/main.yml'), 'utf8')).toBe(LOGIN_FIXED);
+    expect(readdirSync(join(dir, 'ci'))).toEqual(['main.yml']);
+  });
+
+  it('writes a file reached by two paths once, and says why the other path was not written', () => {
+    const dir = repo({ 'ci/main.yml': LOGIN });
+    symlinkSync('ci/main.yml', join(dir, '.gitlab-ci.yml'));
+    const r = run(['fix', '--kind', 'gitlab', '.gitlab-ci.yml', 'ci/main.yml'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cilint: not written: ci/main.yml: this run fixed the same file through another path (a symlink): run fix again for the rest\n');
+    expect(readFileSync(join(dir, 'ci/main.yml'), 'utf8')).toBe(LOGIN_FIXED);
+    expect(lstatSync(join(dir, '.gitlab-ci.yml')).isSymbolicLink()).toBe(true);
   });
 
   it('fixes nothing in a file that does not parse, though a parser that recovers still finds problems', () => {
