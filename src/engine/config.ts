@@ -10,7 +10,7 @@ import { getEntry, toPlain, type Tree } from '../model/tree.js';
 import { closest } from '../parsers/runner/suggest.js';
 import { loadYaml } from '../parsers/yaml/load.js';
 import { UsageError } from './discover.js';
-import { describeFsError, readRegularFile, sniffText } from './fs-host.js';
+import { describeFsError, IS_A_DIRECTORY, readRegularFile, sniffText } from './fs-host.js';
 import type { BuilderImages, Severity, Strategy } from './rule.js';
 
 export type RuleSetting = Severity | 'off';
@@ -85,7 +85,7 @@ export function loadConfigFile(abs: string, path: string = abs, opts: { pipe?: b
     throw new UsageError(`${path}: cannot read the configuration file (${describeFsError(e)})`);
   }
   if ('error' in read) {
-    throw new UsageError(read.error === 'it is a directory' ? `${path}: is a directory, not a configuration file` : `${path}: cannot read the configuration file: ${read.error}`);
+    throw new UsageError(read.error === IS_A_DIRECTORY ? `${path}: is a directory, not a configuration file` : `${path}: cannot read the configuration file: ${read.error}`);
   }
   const text = read.text;
   const file = makeSourceFile(abs, path, text);

@@ -120,6 +120,9 @@ function walkFiles(root: string, dir: string, out: string[]): void {
 
 const OUTSIDE: ReadError = { error: 'the path resolves outside the repository root', reason: 'unreadable' };
 
+/** Why a folder is not read as a file, however that was found out (its stat, or EISDIR). */
+export const IS_A_DIRECTORY = 'it is a directory';
+
 /**
  * A regular file's text as `decodeText` reads it. Anything else is refused without being opened: a
  * directory, and a named pipe (FIFO), a socket or a device, whose read would wait for a writer that may
@@ -166,8 +169,9 @@ function refusal(st: Stats): ReadError | undefined {
   if (st.isFile()) {
     return st.size > MAX_FILE_BYTES ? { error: `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, reason: 'invalid' } : undefined;
   }
-  const what = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a named pipe (FIFO), not a file' : st.isSocket() ? 'a socket, not a file' : 'a device, not a file';
-  return { error: `it is ${what}`, reason: 'unreadable' };
+  if (st.isDirectory()) return { error: IS_A_DIRECTORY, reason: 'unreadable' };
+  const what = st.isFIFO() ? 'a named pipe (FIFO)' : st.isSocket() ? 'a socket' : 'a device';
+  return { error: `it is ${what}, not a file`, reason: 'unreadable' };
 }
 
 /** Text as cilint reads it: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused. */
@@ -197,7 +201,7 @@ export function describeFsError(e: unknown): string {
     case 'ELOOP':
       return 'too many levels of symbolic links';
     case 'EISDIR':
-      return 'it is a directory';
+      return IS_A_DIRECTORY;
     default:
       return e instanceof Error ? e.message : String(e);
   }
