@@ -1208,7 +1208,7 @@ class Parser {
       this.nls();
     }
     this.checkDuplicateNames(namedArgs);
-    return { ...this.callee(head), start: head.start, end: this.lastEnd, args, namedArgs, closures: [], argsSpan: null, parenless: true, command: true };
+    return this.methodCall(head, this.lastEnd, args, namedArgs, [], null, true, true);
   }
 
   /** Groovy rejects a call naming the same argument twice (a map literal may repeat a key). */
@@ -1545,20 +1545,35 @@ class Parser {
   }
 
   /** Receiver and name of a call on `head`. */
-  private callee(head: A.Expression): Pick<A.MethodCall, 'type' | 'object' | 'method' | 'name' | 'operator' | 'safe' | 'spread'> {
+  /**
+   * A call of `head`: a method of an object (`a.b(...)`), a name (`sh '...'`), or any expression called.
+   * Built as one object literal, so that every call has one shape (a spread would give each a new one).
+   */
+  private methodCall(
+    head: A.Expression,
+    end: number,
+    args: A.Expression[],
+    namedArgs: A.MapEntry[],
+    closures: A.Closure[],
+    argsSpan: A.Span | null,
+    parenless: boolean,
+    command: boolean,
+  ): A.MethodCall {
+    let object: A.Expression | null = head;
+    let method: A.MethodCall['method'] = null;
+    let name: string | null = null;
+    let operator: A.DotOperator | null = null;
     if (head.type === 'PropertyAccess' && head.operator !== '.&') {
-      return {
-        type: 'MethodCall', object: head.object, method: head.property, name: head.name, operator: head.operator,
-        safe: head.operator === '?.', spread: head.operator === '*.',
-      };
+      ({ object, property: method, name, operator } = head);
+    } else if (head.type === 'Identifier' || (head.type === 'StringLiteral' && head.value !== null)) {
+      object = null;
+      method = head;
+      name = head.type === 'Identifier' ? head.name : head.value;
     }
-    if (head.type === 'Identifier' || (head.type === 'StringLiteral' && head.value !== null)) {
-      return {
-        type: 'MethodCall', object: null, method: head, name: head.type === 'Identifier' ? head.name : head.value,
-        operator: null, safe: false, spread: false,
-      };
-    }
-    return { type: 'MethodCall', object: head, method: null, name: null, operator: null, safe: false, spread: false };
+    return {
+      type: 'MethodCall', object, method, name, operator, safe: operator === '?.', spread: operator === '*.',
+      start: head.start, end, args, namedArgs, closures, argsSpan, parenless, command,
+    };
   }
 
   private makeCall(head: A.Expression, argList: ArgItems): A.MethodCall {
@@ -1570,17 +1585,16 @@ class Parser {
     }
     const argsSpan = { start: argList.open.start, end: this.lastEnd };
     this.checkDuplicateNames(namedArgs);
-    return { ...this.callee(head), start: head.start, end: this.lastEnd, args, namedArgs, closures: [], argsSpan, parenless: false, command: false };
+    return this.methodCall(head, this.lastEnd, args, namedArgs, [], argsSpan, false, false);
   }
 
   private appendClosure(head: A.Expression, closure: A.Closure): A.MethodCall {
     if (head.type === 'MethodCall' && !head.command) {
-      return { ...head, end: closure.end, closures: [...head.closures, closure] };
+      const { object, method, name, operator, safe, spread, start, args, namedArgs, argsSpan, parenless, command } = head;
+      const closures = [...head.closures, closure];
+      return { type: 'MethodCall', object, method, name, operator, safe, spread, start, end: closure.end, args, namedArgs, closures, argsSpan, parenless, command };
     }
-    return {
-      ...this.callee(head), start: head.start, end: closure.end, args: [], namedArgs: [], closures: [closure],
-      argsSpan: null, parenless: true, command: false,
-    };
+    return this.methodCall(head, closure.end, [], [], [closure], null, true, false);
   }
 
   /** `( ... )` or `[ ... ]` argument lists: named arguments, spreads, a trailing comma. */
