@@ -23,6 +23,7 @@ const dindJob = (i) =>
  */
 const CASES = [
   ['YAML alias bomb (billion laughs)', 2, { '.gitlab-ci.yml': 'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n' + repeat(9, (i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${repeat(10, () => `*${String.fromCharCode(97 + i)},`).slice(0, -1)}]\n`) + 'job:\n  script: echo\n' }],
+  ['!reference tags standing for 10^9 script lines', 3, { '.gitlab-ci.yml': 'job:\n' + repeat(9, (i) => `  script:\n${repeat(10, () => `    - !reference [.r${i}, script]\n`)}.r${i}:\n`) + '  script:\n    - docker build .\n' }],
   ['100-level nesting', 2, { '.gitlab-ci.yml': 'build:\n  script: echo hi\n  variables:\n' + repeat(100, (i) => `${'  '.repeat(i + 2)}k${i}:\n`) + `${'  '.repeat(102)}leaf: 1\n` }],
   ['120 000 jobs', 20, { '.gitlab-ci.yml': repeat(120_000, (i) => `job${i}:\n  image: alpine:3.20\n  script: echo ${i}\n`) }],
   ['10 000 anchors and merges', 5, { '.gitlab-ci.yml': repeat(10_000, (i) => `.t${i}: &t${i}\n  image: docker:27\njob${i}:\n  <<: *t${i}\n  script: docker info\n`) }],

@@ -3,11 +3,12 @@ import { countPerRunner } from '../docker/runner.js';
 import type { Edit, Fix, FixSettings, RuleContext, Strategy } from '../engine/rule.js';
 import type { Job, ScriptStep } from '../model/pipeline.js';
 import type { Runner } from '../model/runner.js';
+import type { Tree } from '../model/tree.js';
 import { translateBuildah } from './buildah.js';
 import { translateBuildkit } from './buildkit.js';
 import { jobEdits, type JobChange } from './job-edit.js';
 import { translateKaniko } from './kaniko.js';
-import { readJobPlan, type JobPlan } from './plan.js';
+import { readJobPlan, spanWhere, type JobPlan } from './plan.js';
 import { buildkitRunnerEdits, socketRunnerEdits } from './runner.js';
 import { translateSocket } from './socket.js';
 import type { TranslateOutcome } from './translation.js';
@@ -29,6 +30,14 @@ export function builderImage(settings: FixSettings, strategy: Exclude<Strategy, 
 }
 
 export function translateJob(job: Job, settings: FixSettings): TranslateOutcome {
+  // What such a reference stands for (a script line, a variable, a service) is unknown: the job may build
+  // in ways the translation cannot see.
+  const unresolved = job.config && firstReference(job.config);
+  if (unresolved) {
+    return {
+      blocked: [`job \`${job.name}\` holds a \`!reference\` that cilint could not replace (${spanWhere(unresolved.span)}): fix the bad-reference finding first`],
+    };
+  }
   const outcome = translatePlan(readJobPlan(job), settings);
   // A job that only logs in and pulls builds nothing: a one-shot builder would leave it no `script`,
   // which GitLab requires.
@@ -48,6 +57,28 @@ function translatePlan(plan: JobPlan, settings: FixSettings): TranslateOutcome {
       return translateKaniko(plan, builderImage(settings, 'kaniko'));
     case 'socket':
       return translateSocket(plan);
+  }
+}
+
+/** The first `!reference` left in a job's effective configuration (one that names nothing, nests too deep, …). */
+function firstReference(t: Tree): Tree | undefined {
+  switch (t.kind) {
+    case 'ref':
+      return t;
+    case 'scalar':
+      return undefined;
+    case 'seq':
+      for (const i of t.items) {
+        const r = firstReference(i);
+        if (r) return r;
+      }
+      return undefined;
+    case 'map':
+      for (const e of t.entries) {
+        const r = firstReference(e.value);
+        if (r) return r;
+      }
+      return undefined;
   }
 }
 

@@ -8,6 +8,17 @@ import { repo, run } from '../cli/helpers.js';
  * Hostile inputs: each gets a bounded, clear outcome. How long each may take is measured by the
  * benchmark, not asserted here.
  */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The built command in a process of its own, for inputs that once made cilint wait or work for ever:
+ * a regression fails the test (killed at the timeout) instead of blocking the suite.
+ */
+const cilint = (args: string[], cwd: string) => {
+  const r = spawnSync(process.execPath, [join(root, 'dist/cilint.cjs'), ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
 const json = (stdout: string) => JSON.parse(stdout) as { findings: { rule: string; file: string; line: number; message: string }[] };
 
 describe('hostile inputs', () => {
@@ -49,6 +60,22 @@ describe('hostile inputs', () => {
     expect(json(r.stdout).findings.map((f) => `${f.rule}:${f.line}`)).toEqual(
       Array.from({ length: 10 }, (_, k) => `insecure-docker-tcp:${k * 1000 * 7 + 3}`),
     );
+  });
+
+  it('!reference tags that stand for 10^9 script lines: one bad-reference finding where the count ran out', () => {
+    // Nine levels of templates, each script ten references to the next: copying them all would never end.
+    const refs = (to: string) => `  script:\n${`    - !reference [${to}, script]\n`.repeat(10)}`;
+    let text = `build:\n  image: docker:27\n  services: [docker:27-dind]\n${refs('.r0')}`;
+    for (let i = 0; i < 9; i++) text += `.r${i}:\n${i < 8 ? refs(`.r${i + 1}`) : '  script:\n    - docker build .\n'}`;
+    const dir = repo({ '.gitlab-ci.yml': text });
+    const r = cilint(['lint', '--format', 'json', '--no-config'], dir);
+    expect(r.code).toBe(1);
+    const expanded = json(r.stdout).findings.filter((f) => f.rule === 'bad-reference');
+    expect(expanded).toEqual([expect.objectContaining({ message: expect.stringMatching(/^!reference \[\.r\d, script\]: the references expand the configuration to more than 1,000,000 values/) })]);
+    // Nor is the job translated as if its script had no docker build in it.
+    const fixed = cilint(['fix', '--no-config', '--strategy', 'kaniko'], dir);
+    expect(fixed.stderr).toMatch(/job `build` holds a `!reference` that cilint could not replace/);
+    expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(text);
   });
 
   it('a 20 MB file', () => {
@@ -112,13 +139,7 @@ describe('hostile inputs', () => {
 });
 
 describe('named pipes (FIFOs), wherever cilint reads a file', () => {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
-  // A FIFO opened for reading waits for a writer, which never comes: run in a process of its own,
-  // so that a regression fails this test (killed at the timeout) instead of blocking the suite.
-  const cilint = (args: string[], cwd: string) => {
-    const r = spawnSync(process.execPath, [join(root, 'dist/cilint.cjs'), ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
+  // A FIFO opened for reading waits for a writer, which never comes.
   const withFifos = (files: Record<string, string>, fifos: string[]) => {
     const dir = repo(files);
     execFileSync('mkfifo', fifos.map((f) => join(dir, f)));
@@ -166,7 +187,6 @@ describe('named pipes (FIFOs), wherever cilint reads a file', () => {
 });
 
 describe('no network, no code execution', () => {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
 
   it('lints a pipeline with remote includes without opening a single connection', () => {
     const dir = repo({
@@ -194,7 +214,6 @@ globalThis.fetch = trap('fetch');
 });
 
 describe('a reader that stops early', () => {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
 
   it('closing the pipe ends cilint quietly, with no stack trace', async () => {
     const child = spawn(process.execPath, [join(root, 'dist/cilint.cjs'), 'rules'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -208,7 +227,6 @@ describe('a reader that stops early', () => {
 });
 
 describe('cilint fix under failure', () => {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
   const ORIGINAL = `push:\n  image: docker:27\n  script:\n${'    - docker login -u ci -p "$P" r\n'.repeat(2000)}`;
 
   it('leaves the original intact or fully fixed when killed at any moment', async () => {

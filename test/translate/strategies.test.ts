@@ -61,6 +61,14 @@ describe('kaniko', () => {
     expect(skipped).toEqual(['job `build` builds no image: kaniko would leave nothing of its `script`']);
   });
 
+  it('is not offered for a job holding a !reference cilint could not replace (what it stands for is unknown)', () => {
+    for (const strategy of ['kaniko', 'buildah', 'buildkit', 'socket'] as const) {
+      const { out, skipped } = translate(script('docker build -t app .') + '    - !reference [.missing, script]\n', strategy);
+      expect(out).toContain('docker:27-dind');
+      expect(skipped).toEqual([expect.stringMatching(/^job `build` holds a `!reference` that cilint could not replace \(.*\.gitlab-ci\.yml:7:18\): fix the bad-reference finding first$/)]);
+    }
+  });
+
   it('drops a wait-for-the-daemon loop and docker info', () => {
     const { out } = translate(script('until docker info; do sleep 1; done', 'docker info', 'docker build -t app .'), 'kaniko');
     expect(out).not.toContain('docker info');

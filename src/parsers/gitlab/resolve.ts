@@ -10,6 +10,7 @@ import {
   MAX_REFERENCE_DEPTH,
 } from './keywords.js';
 import { deepMerge, withoutKeys } from './merge.js';
+import { MAX_EXPANDED_NODES } from '../yaml/load.js';
 
 /** A top-level job or hidden job with its effective configuration. */
 export interface ResolvedJob {
@@ -81,9 +82,24 @@ function asMapEntries(t: Tree | undefined): TEntry[] {
   return t?.kind === 'map' ? [...t.entries] : [];
 }
 
-/** Replaces every `!reference [...]` by the value it names, as GitLab does right after merging includes. */
+/**
+ * Replaces every `!reference [...]` by the value it names, as GitLab does right after merging includes.
+ *
+ * A reference copies its target, references in it included, so ten levels of references, ten to a
+ * list, would stand for 10^10 script lines. The copies are counted as they are made (one per value), and
+ * past MAX_EXPANDED_NODES, as for YAML aliases, no more references are replaced: the one where the count
+ * ran out is reported, and the others stay as written.
+ */
 function resolveReferences(root: TMap, issues: ModelIssue[], used: Set<TEntry>): TMap {
+  let copied = 0;
+  let exhausted = false;
+  let reported = false;
   const visit = (t: Tree, depth: number, chain: string[]): Tree => {
+    if (exhausted) return t;
+    if (depth > 0 && t.kind !== 'ref' && ++copied > MAX_EXPANDED_NODES) {
+      exhausted = true;
+      return t;
+    }
     switch (t.kind) {
       case 'scalar':
         return t;
@@ -122,7 +138,20 @@ function resolveReferences(root: TMap, issues: ModelIssue[], used: Set<TEntry>):
           issues.push({ kind: 'bad-reference', span: t.span, message: `${label} names nothing in the configuration` });
           return t;
         }
-        return visit(target, depth + 1, [...chain, label]);
+        const value = visit(target, depth + 1, [...chain, label]);
+        if (!exhausted) return value;
+        // The innermost reference being replaced when the count ran out says so; it and the ones around
+        // it stay as written.
+        if (!reported) {
+          reported = true;
+          issues.push({
+            kind: 'bad-reference',
+            span: t.span,
+            message: `${label}: the references expand the configuration to more than ${MAX_EXPANDED_NODES.toLocaleString('en')} values; cilint replaces no more of them`,
+          });
+        }
+        return t;
+        return value;
       }
     }
   };
