@@ -9,7 +9,7 @@ import { translateBuildkit } from './buildkit.js';
 import { jobEdits, type JobChange } from './job-edit.js';
 import { translateKaniko } from './kaniko.js';
 import { readJobPlan, spanWhere, type JobPlan } from './plan.js';
-import { buildkitRunnerEdits, socketRunnerEdits } from './runner.js';
+import { buildkitEditsFor, socketRunnerEdits, someNames } from './runner.js';
 import { translateSocket } from './socket.js';
 import type { TranslateOutcome } from './translation.js';
 
@@ -146,10 +146,11 @@ export function translationFix(t: JobTranslation, dindJobsOn: (r: Runner) => num
   const edits = [...t.edits];
   const notes = [...t.notes];
   if (t.done > 0) {
-    // Only the runner edits of buildkit and socket look at runners.
-    const translatedOn = strategy === 'buildkit' || strategy === 'socket' ? countPerRunner(t.runnerLists) : new Map<Runner, number>();
-    const stillPrivileged = (r: Runner) => dindJobsOn(r) > (translatedOn.get(r) ?? 0);
-    notes.push(...strategyNotes(strategy, settings, t.done, names, [...translatedOn.keys()], edits, stillPrivileged));
+    // Only the runner edits of buildkit and socket look at runners, and only socket's at how many jobs.
+    const runners = strategy === 'buildkit' || strategy === 'socket' ? runnersOf(t.runnerLists) : [];
+    const translatedOn = strategy === 'socket' ? countPerRunner(t.runnerLists) : undefined;
+    const stillPrivileged = (r: Runner) => dindJobsOn(r) > (translatedOn?.get(r) ?? 0);
+    notes.push(...strategyNotes(strategy, settings, t.done, names, runners, edits, stillPrivileged));
   }
   if (edits.length === 0 && t.skipped.length === 0) return undefined;
   return {
@@ -160,6 +161,12 @@ export function translationFix(t: JobTranslation, dindJobsOn: (r: Runner) => num
     notes: [...new Set(notes)],
     skipped: [...t.skipped],
   };
+}
+
+/** The runners of the lists, each once: the list itself when there is one (most translations). */
+function runnersOf(lists: ReadonlyMap<readonly Runner[], number>): readonly Runner[] {
+  if (lists.size === 1) return lists.keys().next().value!;
+  return [...new Set([...lists.keys()].flat())];
 }
 
 function strategyNotes(
@@ -184,12 +191,12 @@ function strategyNotes(
       return [`${names} build${s} with kaniko: ${image}${fork}; set fix.images.kaniko to use another -debug image`];
     }
     case 'buildkit': {
-      const r = buildkitRunnerEdits(runners);
+      const r = buildkitEditsFor(runners);
       edits.push(...r.edits);
       const where = [
-        r.edited.length > 0 ? `added security_opt to ${r.edited.join(', ')}` : '',
+        r.edited.length > 0 ? `added security_opt to ${someNames(r.edited)}` : '',
         runners.length === 0 ? 'no runner config was linted: set security_opt = ["seccomp:unconfined", "apparmor:unconfined"] in the runner\'s [runners.docker]' : '',
-        r.manual.length > 0 ? `set the matching pod security settings on ${r.manual.join(', ')} yourself` : '',
+        r.manual.length > 0 ? `set the matching pod security settings on ${someNames(r.manual)} yourself` : '',
       ].filter((s) => s !== '');
       return [`BuildKit rootless needs seccomp and AppArmor unconfined on the job container${where.length > 0 ? `: ${where.join('; ')}` : ''}`];
     }
@@ -199,7 +206,7 @@ function strategyNotes(
       const where =
         runners.length === 0
           ? 'no runner config was linted: bind /var/run/docker.sock:/var/run/docker.sock in the runner\'s [runners.docker] volumes and set privileged = false'
-          : [r.edited.length > 0 ? `bound the socket in ${r.edited.join(', ')}` : '', r.manual.length > 0 ? `bind it on ${r.manual.join(', ')} yourself` : '']
+          : [r.edited.length > 0 ? `bound the socket in ${someNames(r.edited)}` : '', r.manual.length > 0 ? `bind it on ${someNames(r.manual)} yourself` : '']
               .filter((s) => s !== '')
               .join('; ');
       return [

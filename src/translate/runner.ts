@@ -1,5 +1,6 @@
 import { appendToArray } from '../edit/toml.js';
 import type { Edit } from '../engine/rule.js';
+import { memoByObject } from '../model/memo.js';
 import { isDockerExecutor, isKubernetes, runnerLabel, type Runner } from '../model/runner.js';
 
 /**
@@ -23,45 +24,69 @@ function editable(r: Runner): boolean {
   return isDockerExecutor(r) && !!r.docker && !r.config.embedded;
 }
 
-export function buildkitRunnerEdits(runners: readonly Runner[]): RunnerEdits {
+/**
+ * What BuildKit rootless needs of one runner, made once per runner: every translated dind service's
+ * fix carries the edits of all the runners its jobs may run on, so a big lint set (thousands of
+ * services, hundreds of runners) would otherwise hold a copy of each edit per service.
+ */
+const buildkitEdit = memoByObject((r: Runner): Edit | 'manual' | undefined => {
+  if (!editable(r)) return isKubernetes(r) || r.config.embedded ? 'manual' : undefined;
+  const missing = UNCONFINED.filter((o) => !r.docker!.securityOpt?.items.some((i) => i.value.replace('=', ':') === o));
+  return missing.length === 0 ? undefined : appendToArray(r.docker!.span, r.docker!.securityOpt, 'security_opt', missing);
+});
+
+/**
+ * The BuildKit edits of a list of runners: once per list, as the translations of a lint set mostly share
+ * a few (`runnersFor`).
+ */
+export const buildkitEditsFor = memoByObject((runners: readonly Runner[]) => buildkitRunnerEdits(runners));
+
+function buildkitRunnerEdits(runners: readonly Runner[]): RunnerEdits {
   const out: RunnerEdits = { edits: [], edited: [], manual: [] };
   for (const r of runners) {
-    if (!editable(r)) {
-      if (isKubernetes(r) || r.config.embedded) out.manual.push(runnerLabel(r));
-      continue;
+    const edit = buildkitEdit(r);
+    if (edit === 'manual') out.manual.push(runnerLabel(r));
+    else if (edit) {
+      out.edits.push(edit);
+      out.edited.push(placedLabel(r));
     }
-    const missing = UNCONFINED.filter((o) => !r.docker!.securityOpt?.items.some((i) => i.value.replace('=', ':') === o));
-    if (missing.length === 0) continue;
-    const edit = appendToArray(r.docker!.span, r.docker!.securityOpt, 'security_opt', missing);
-    if (!edit) continue;
-    out.edits.push(edit);
-    out.edited.push(`${runnerLabel(r)} in ${r.config.file.relPath}`);
   }
   return out;
 }
+
+/** The socket volume a runner lacks, and `privileged = false` for when no job still needs its privilege: once per runner. */
+const socketEdits = memoByObject((r: Runner): { volume: Edit | undefined; unprivilege: Edit | undefined } | 'manual' => {
+  if (!editable(r)) return 'manual';
+  const d = r.docker!;
+  const volume = d.volumes?.items.some((v) => v.value.split(':')[0] === '/var/run/docker.sock')
+    ? undefined
+    : appendToArray(d.span, d.volumes, 'volumes', [SOCKET_VOLUME]);
+  const unprivilege = d.privileged?.value === true ? { file: r.config.file, start: d.privileged.span.start, end: d.privileged.span.end, text: 'false' } : undefined;
+  return { volume, unprivilege };
+});
 
 /** The socket volume, and `privileged = false` where no job still needs a privileged dind service. */
 export function socketRunnerEdits(runners: readonly Runner[], stillPrivileged: (r: Runner) => boolean): RunnerEdits {
   const out: RunnerEdits = { edits: [], edited: [], manual: [] };
   for (const r of runners) {
-    if (!editable(r)) {
+    const edits = socketEdits(r);
+    if (edits === 'manual') {
       out.manual.push(runnerLabel(r));
       continue;
     }
-    const d = r.docker!;
-    let changed = false;
-    if (!d.volumes?.items.some((v) => v.value.split(':')[0] === '/var/run/docker.sock')) {
-      const edit = appendToArray(d.span, d.volumes, 'volumes', [SOCKET_VOLUME]);
-      if (edit) {
-        out.edits.push(edit);
-        changed = true;
-      }
-    }
-    if (d.privileged?.value === true && !stillPrivileged(r)) {
-      out.edits.push({ file: r.config.file, start: d.privileged.span.start, end: d.privileged.span.end, text: 'false' });
-      changed = true;
-    }
-    if (changed) out.edited.push(`${runnerLabel(r)} in ${r.config.file.relPath}`);
+    const before = out.edits.length;
+    if (edits.volume) out.edits.push(edits.volume);
+    if (edits.unprivilege && !stillPrivileged(r)) out.edits.push(edits.unprivilege);
+    if (out.edits.length > before) out.edited.push(placedLabel(r));
   }
   return out;
+}
+
+/** A runner and its file, for notes: once per runner (see `buildkitEdit`). */
+const placedLabel = memoByObject((r: Runner): string => `${runnerLabel(r)} in ${r.config.file.relPath}`);
+
+/** Runners named in a note: the first few, then how many more (a note is read, not searched). */
+export function someNames(names: readonly string[], shown = 5): string {
+  if (names.length <= shown + 1) return names.join(', ');
+  return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
 }

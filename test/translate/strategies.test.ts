@@ -135,3 +135,30 @@ describe('socket', () => {
     expect(r.applied[0].notes?.join('\n')).toContain("now mounts paths of the runner's host");
   });
 });
+
+describe('runner edits', () => {
+  // Eight runners, three dind services: every runner is edited once, and a note names the first five.
+  const runners = Array.from({ length: 8 }, (_, i) => `[[runners]]\n  name = "r${i}"\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n`).join('');
+  const jobs = [0, 1, 2].map((i) => `b${i}:\n  image: docker:27\n  services:\n    - docker:27-dind\n  script:\n    - docker build -t app${i} .\n`).join('');
+  const fix = (strategy: Strategy) => {
+    const files = { '.gitlab-ci.yml': jobs, 'config.toml': runners };
+    const settings = { strategy, images: {} };
+    return fixLoop((o) => ({ findings: lintFiles(files, RULES, 'docker', o, settings) }), { unsafe: false, strategy });
+  };
+
+  it('buildkit: unconfines every runner, and names a few of them in its note', () => {
+    const r = fix('buildkit');
+    const toml = r.changes.find((c) => c.path.endsWith('config.toml'))!.after;
+    expect(toml.match(/security_opt = \["seccomp:unconfined", "apparmor:unconfined"\]/g)).toHaveLength(8);
+    expect(r.applied.flatMap((a) => a.notes ?? [])).toContainEqual(
+      expect.stringMatching(/added security_opt to runner "r0" in config\.toml, runner "r1" .* runner "r4" in config\.toml and 3 more$/),
+    );
+  });
+
+  it('socket: binds the socket on every runner, and names a few of them in its note', () => {
+    const r = fix('socket');
+    const toml = r.changes.find((c) => c.path.endsWith('config.toml'))!.after;
+    expect(toml.match(/volumes = \["\/var\/run\/docker.sock:\/var\/run\/docker.sock"\]/g)).toHaveLength(8);
+    expect(r.applied.flatMap((a) => a.notes ?? []).join('\n')).toMatch(/bound the socket in runner "r0" in config\.toml, .* and 3 more/);
+  });
+});
