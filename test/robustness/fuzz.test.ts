@@ -6,6 +6,7 @@ import { corpus, mutate, mutation } from './mutations.js';
 const files = corpus();
 
 describe('mutated configurations', () => {
+  // FUZZ_RUNS and FUZZ_SEED run more or other cases (e.g. FUZZ_RUNS=50000 FUZZ_SEED=7).
   it('never crash: exit 0/1 with findings at valid positions, or exit 2 with one clear line', () => {
     fc.assert(
       fc.property(fc.nat({ max: files.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (which, ms) => {
@@ -34,7 +35,7 @@ describe('mutated configurations', () => {
           if (f.file === name) expect(f.endLine).toBeLessThanOrEqual(lineCount);
         }
       }),
-      { numRuns: 1000, seed: 20261123 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 1000), seed: Number(process.env.FUZZ_SEED ?? 20261123) },
     );
   });
 });
