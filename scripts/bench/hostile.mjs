@@ -42,6 +42,7 @@ const CASES = [
   ['a Jenkinsfile with an unterminated triple-quoted string', 2, { Jenkinsfile: "pipeline {\n  agent any\n  stages { stage('b') { steps { sh '''\n    docker build .\n" + "    echo more\n".repeat(10_000) }],
   ['a TOML file with a duplicate table', 2, { 'config.toml': '[[runners]]\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n  [runners.docker]\n    image = "alpine"\n' }],
   ['`fix --strategy buildkit` of 5 000 dind jobs and 2 000 runners', 30, { '.gitlab-ci.yml': repeat(5_000, (i) => `${dindJob(i)}\n`), 'config.toml': repeat(2_000, (i) => `[[runners]]\n  name = "r${i}"\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n`) }, undefined, ['fix', '.', '--no-config', '--strategy', 'buildkit']],
+  ['`fix --strategy kaniko` of one script of 30 000 lines (10 000 builds in conditions)', 15, { '.gitlab-ci.yml': 'build:\n  image: docker:27\n  services: [docker:27-dind]\n  script:\n    - |\n' + repeat(10_000, (i) => `      if [ -n "$X${i}" ]; then\n        docker build -t "img${i}:$(date +%s)" . > /dev/null 2>&1\n      fi\n`) }, undefined, ['fix', '.', '--no-config', '--strategy', 'kaniko']],
   ['`fix --strategy kaniko` of 5 000 dind jobs in one file', 15, { '.gitlab-ci.yml': repeat(5_000, (i) => `${dindJob(i)}\n`) }, undefined, ['fix', '.', '--no-config', '--strategy', 'kaniko']],
 ];
 
