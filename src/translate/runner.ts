@@ -39,7 +39,7 @@ const buildkitEdit = memoByObject((r: Runner): Edit | 'manual' | undefined => {
  * The BuildKit edits of a list of runners: once per list, as the translations of a lint set mostly share
  * a few (`runnersFor`).
  */
-export const buildkitEditsFor = memoByObject((runners: readonly Runner[]) => buildkitRunnerEdits(runners));
+export const buildkitEditsFor = memoByObject(buildkitRunnerEdits);
 
 function buildkitRunnerEdits(runners: readonly Runner[]): RunnerEdits {
   const out: RunnerEdits = { edits: [], edited: [], manual: [] };

@@ -151,7 +151,6 @@ function resolveReferences(root: TMap, issues: ModelIssue[], used: Set<TEntry>):
           });
         }
         return t;
-        return value;
       }
     }
   };

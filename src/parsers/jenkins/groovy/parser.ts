@@ -1544,7 +1544,6 @@ class Parser {
     return { type: 'PropertyAccess', start: object.start, end: this.lastEnd, object, operator, attribute, property, name };
   }
 
-  /** Receiver and name of a call on `head`. */
   /**
    * A call of `head`: a method of an object (`a.b(...)`), a name (`sh '...'`), or any expression called.
    * Built as one object literal, so that every call has one shape (a spread would give each a new one).
