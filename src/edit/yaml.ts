@@ -22,10 +22,41 @@ export const configRoot = memoForGroup((file: SourceFile): TMap | undefined => {
   return doc?.kind === 'map' ? doc : undefined;
 });
 
-/** The top-level entry of `root` whose key or value holds `offset`. */
+/** The top-level entry of `root` whose key or value holds `offset` (the first such, in the map's order). */
 export function topLevelEntryAt(root: TMap, offset: number): TEntry | undefined {
-  return root.entries.find((e) => e.keySpan.start <= offset && offset <= Math.max(e.value.span.end, e.keySpan.end));
+  const ordered = entriesInTextOrder(root);
+  if (!ordered) return root.entries.find((e) => holds(e, offset));
+  // Each entry's text lies after the previous one's: the last entry starting at or before `offset` is
+  // the only one that may hold it.
+  let lo = 0;
+  let hi = ordered.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ordered[mid].keySpan.start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  const e = ordered[lo];
+  return e && holds(e, offset) ? e : undefined;
 }
+
+function holds(e: TEntry, offset: number): boolean {
+  return e.keySpan.start <= offset && offset <= entryEnd(e);
+}
+
+function entryEnd(e: TEntry): number {
+  return Math.max(e.value.span.end, e.keySpan.end);
+}
+
+/**
+ * A map's entries when each is written after the previous one ends, as a file's top-level keys are; else
+ * undefined (entries merged in with `<<` stand where their anchor is). Asked once per finding that a fix
+ * places, so a file with thousands of them is not searched from its start for each.
+ */
+const entriesInTextOrder = memoForGroup((root: TMap): readonly TEntry[] | undefined => {
+  const entries = root.entries;
+  for (let i = 1; i < entries.length; i++) if (entries[i].keySpan.start <= entryEnd(entries[i - 1])) return undefined;
+  return entries;
+});
 
 function columnOf(file: SourceFile, offset: number): number {
   return positionAt(file, offset).column - 1;
@@ -52,7 +83,7 @@ export function addMapEntry(file: SourceFile, owner: TEntry, childKey: string, k
     if (!last || isFlowCollection(file, owner.value)) return undefined;
     const indent = ' '.repeat(columnOf(file, last.keySpan.start));
     const at = endOfLine(file.text, last.value.span.end > last.keySpan.end ? last.value.span.end : last.keySpan.end);
-    const step = ' '.repeat(indentStep(file));
+    const step = ' '.repeat(layoutOf(file).step);
     return { file, start: at, end: at, text: `\n${indent}${childKey}:\n${indent}${step}${key}: ${valueText}` };
   }
   const map = child.value;

@@ -9,6 +9,7 @@ import {
   patchMapEntries,
   patchSeqItems,
   replaceEntryValue,
+  topLevelEntryAt,
   valueAfterKey,
 } from '../../src/edit/yaml.js';
 import { applyEdits } from '../../src/engine/fix.js';
@@ -161,5 +162,38 @@ describe('configRoot', () => {
     expect(writtenConfig(included)).toBeUndefined();
     const reread = configRoot(included)!;
     expect(reread.entries.map((e) => [e.key, e.keySpan.start])).toEqual([['test', 0]]);
+  });
+});
+
+describe('topLevelEntryAt', () => {
+  const linear = (root: TMap, offset: number) =>
+    root.entries.find((e) => e.keySpan.start <= offset && offset <= Math.max(e.value.span.end, e.keySpan.end));
+
+  it('finds, at every offset of the file, the entry a search from the first entry finds', () => {
+    const key = fc.constantFrom('build', 'test', '.tpl', 'default', 'variables', 'x');
+    const value = fc.constantFrom(' echo', '\n  script: [a, b]', '\n  - a\n  - b', ' {a: 1}', ' &a\n  k: v', '', ' # c');
+    const gap = fc.constantFrom('', '\n', '# comment\n', '\n\n  # indented\n');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, value, gap), { minLength: 1, maxLength: 8 }), (parts) => {
+        const seen = new Set<string>();
+        const text = parts
+          .filter(([k]) => !seen.has(k) && seen.add(k))
+          .map(([k, v, g]) => `${k}:${v}\n${g}`)
+          .join('');
+        forgetGroupFacts();
+        const root = configRoot(file(text));
+        if (!root) return;
+        for (let offset = 0; offset <= text.length; offset++) expect(topLevelEntryAt(root, offset)).toBe(linear(root, offset));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('searches in the map order when a merged entry stands where its anchor is', () => {
+    const text = '.base: &b\n  image: x\n<<: *b\njob:\n  script: echo\n';
+    forgetGroupFacts();
+    const root = configRoot(file(text))!;
+    for (let offset = 0; offset <= text.length; offset++) expect(topLevelEntryAt(root, offset)).toBe(linear(root, offset));
+    expect(topLevelEntryAt(root, text.indexOf('image'))?.key).toBe(linear(root, text.indexOf('image'))?.key);
   });
 });

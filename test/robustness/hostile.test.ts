@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
  * a regression fails the test (killed at the timeout) instead of blocking the suite.
  */
 const cilint = (args: string[], cwd: string) => {
-  const r = spawnSync(process.execPath, [join(root, 'dist/cilint.cjs'), ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [join(root, 'dist/cilint.cjs'), ...args], { cwd, encoding: 'utf8', timeout: 30_000, maxBuffer: 1 << 30 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
@@ -76,6 +76,18 @@ describe('hostile inputs', () => {
     const fixed = cilint(['fix', '--no-config', '--strategy', 'kaniko'], dir);
     expect(fixed.stderr).toMatch(/job `build` holds a `!reference` that cilint could not replace/);
     expect(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')).toBe(text);
+  });
+
+  it('20 000 dind jobs without DOCKER_TLS_CERTDIR: a fix per finding, none of them searching the whole file', () => {
+    // Each finding's fix asked for the file's indentation (a scan of the whole text) and searched the
+    // top-level keys from the first: about 80 s at this size.
+    const job = (i: number) => `build${i}:\n  image: docker:27\n  services:\n    - docker:27-dind\n  script:\n    - docker build -t app${i} .\n\n`;
+    const text = Array.from({ length: 20_000 }, (_, i) => job(i)).join('');
+    const r = cilint(['lint', '--format', 'json', '--no-config'], repo({ '.gitlab-ci.yml': text }));
+    expect(r.code).toBe(1);
+    const certdir = json(r.stdout).findings.filter((f) => f.rule === 'missing-tls-certdir');
+    expect(certdir).toHaveLength(20_000);
+    expect(certdir.at(-1)).toEqual(expect.objectContaining({ line: 20_000 * 7 - 3 }));
   });
 
   it('a 20 MB file', () => {
