@@ -1,4 +1,4 @@
-import { TomlDocument } from '@decimalturn/toml-patch';
+import { TomlDocument, TomlFormat } from '@decimalturn/toml-patch';
 import { parse as strictParse, TomlError } from 'smol-toml';
 import { computeLineStarts, type SourceFile } from '../../model/source.js';
 import type { Span } from '../../model/span.js';
@@ -48,12 +48,29 @@ export function loadToml(file: SourceFile, text: string, toFileOffset: (offset: 
   }
   let cst: CstNode[];
   try {
-    cst = new TomlDocument(text).cst as unknown as CstNode[];
+    cst = readCst(text);
   } catch (e) {
     const at = toFileOffset(0);
     return { root: undefined, error: { span: { file, start: at, end: at }, message: firstLine(String(e)) } };
   }
   return { root: new Builder(span, file, toFileOffset(0)).build(cst) };
+}
+
+/**
+ * toml-patch's syntax tree of `text`. Its document also guesses the file's formatting (indentation,
+ * spacing) for writing new values, which cilint never asks it to do. The guess spreads one argument per
+ * node into `Math.min`, so a big file (3 000 runners of 50 volumes each, or 20 000 small runners)
+ * overflowed the call stack, and a valid config read as invalid. The guess is skipped: the format is
+ * left at the default.
+ */
+function readCst(text: string): CstNode[] {
+  const detect = TomlFormat.autoDetectFormatWithCst;
+  TomlFormat.autoDetectFormatWithCst = () => TomlFormat.default();
+  try {
+    return new TomlDocument(text).cst as unknown as CstNode[];
+  } finally {
+    TomlFormat.autoDetectFormatWithCst = detect;
+  }
 }
 
 function firstLine(message: string): string {

@@ -54,6 +54,19 @@ describe('runner config.toml', () => {
     expect(c.issues.map((i) => [i.kind, line(i.span)])).toEqual([['parse-error', 4]]);
   });
 
+  it('reads a config of 300 000 values (toml-patch guessed its formatting with one argument per value)', () => {
+    const volumes = Array.from({ length: 100 }, (_, v) => `"/v${v}"`).join(', ');
+    const runner = (i: number) => `[[runners]]\n  name = "r${i}"\n  [runners.docker]\n    volumes = [${volumes}]\n`;
+    const file = makeSourceFile('/x/config.toml', 'config.toml', Array.from({ length: 3_000 }, (_, i) => runner(i)).join(''));
+    const c = parseRunnerToml(file);
+    expect(c.issues).toEqual([]);
+    expect(c.runners).toHaveLength(3_000);
+    const last = c.runners[2_999];
+    expect(last.name?.value).toBe('r2999');
+    expect(last.docker!.volumes!.items.map((v) => v.value).at(-1)).toBe('/v99');
+    expect(line(last.span)).toBe(2_999 * 4 + 1);
+  });
+
   it('is recognised by a [[runners]] line, not by its name', () => {
     expect(isRunnerConfigText(readFileSync(fixtures + 'broken/config.toml', 'utf8'))).toBe(true);
     expect(isRunnerConfigText(readFileSync(fixtures + 'hugo/config.toml', 'utf8'))).toBe(false);
