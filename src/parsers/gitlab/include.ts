@@ -49,7 +49,7 @@ export function loadWithIncludes(rootRel: string, host: FileHost): IncludeResult
     included: new Set(),
     documents: [],
   };
-  const counter = { count: 0 };
+  const counter: IncludeCounter = { count: 0, over: false };
   const read = host.read(rootRel);
   if ('error' in read) {
     if (read.reason === 'unreadable') throw new UnreadableFileError(`${rootRel}: ${read.error}`);
@@ -67,7 +67,7 @@ function loadFile(
   host: FileHost,
   state: IncludeResult,
   stack: string[],
-  counter: { count: number },
+  counter: IncludeCounter,
 ): TMap | undefined {
   state.files.push(file);
   const loaded = loadYaml(file);
@@ -150,12 +150,18 @@ function describeItem(item: Tree): IncludeItem {
   return { kind: 'unknown', span: item.span, description: 'include entry' };
 }
 
+/** Files included so far in one pipeline, and whether that passed GitLab's limit. */
+interface IncludeCounter {
+  count: number;
+  over: boolean;
+}
+
 function resolveItem(
   item: IncludeItem,
   host: FileHost,
   state: IncludeResult,
   stack: string[],
-  counter: { count: number },
+  counter: IncludeCounter,
 ): TMap[] {
   if (item.kind === 'unknown') {
     state.issues.push({
@@ -185,11 +191,15 @@ function resolveItem(
       continue;
     }
     if (++counter.count > MAX_INCLUDES) {
-      state.issues.push({
-        kind: 'include-error',
-        span: item.span,
-        message: `more than ${MAX_INCLUDES} included files: GitLab refuses the pipeline`,
-      });
+      // Said once, where the count ran out: every include after it would say the same.
+      if (!counter.over) {
+        state.issues.push({
+          kind: 'include-error',
+          span: item.span,
+          message: `more than ${MAX_INCLUDES} included files: GitLab refuses the pipeline; cilint reads the first ${MAX_INCLUDES}`,
+        });
+      }
+      counter.over = true;
       return out;
     }
     const read = host.read(rel);

@@ -268,6 +268,17 @@ describe('include problems', () => {
     expect(p.jobs.map((j) => j.name)).toEqual(['build']);
   });
 
+  it('reports passing the limit of 150 included files once, where the count ran out, and reads the first 150', () => {
+    // Each of four files includes the next ones, each include counted: the tree stands for far more than 150.
+    const files: Record<string, string> = { '.gitlab-ci.yml': `include:\n${'  - a.yml\n'.repeat(200)}build:\n  script: [echo]\n` };
+    files['a.yml'] = `include: [b.yml, b.yml]\n.a:\n  script: [echo]\n`;
+    files['b.yml'] = `.b:\n  script: [echo]\n`;
+    const p = parseMemory(files);
+    expect(issues(p)).toEqual([['include-error', '.gitlab-ci.yml:52:5', 'a.yml']]);
+    expect(p.issues[0].message).toBe('more than 150 included files: GitLab refuses the pipeline; cilint reads the first 150');
+    expect(p.templates.map((t) => t.name).sort()).toEqual(['.a', '.b']);
+  });
+
   it('reports missing files and globs that match nothing', () => {
     let p: Pipeline | undefined;
     expect(() => (p = invalid('include-missing'))).not.toThrow();
