@@ -115,7 +115,11 @@ const BUILDAH_ONLY = new Set([
 /** The job's plan; read once per job (a plan is never changed once read). */
 export const readJobPlan = memoForGroup((job: Job): JobPlan => {
   const byStep = new Map<ScriptStep, DockerInvocation[]>();
-  for (const { step, invocation } of dockerInvocations(job)) byStep.set(step, [...(byStep.get(step) ?? []), invocation]);
+  for (const { step, invocation } of dockerInvocations(job)) {
+    const list = byStep.get(step);
+    if (list) list.push(invocation);
+    else byStep.set(step, [invocation]);
+  }
   const steps = job.scripts.map((step) => readStep(step, byStep.get(step) ?? []));
   return { job, steps, commands: steps.flatMap((s) => s.commands) };
 });
@@ -269,14 +273,14 @@ function place(
   op: Op,
   invocation?: DockerInvocation,
 ): PlannedCommand {
-  const statement = statements.findIndex((s) => s.start <= cmd.start && cmd.start < s.end);
+  const statement = indexHolding(statements, cmd.start);
   const st = statements[statement];
-  const element = st ? st.elements.findIndex((e) => e.start <= cmd.start && cmd.start < e.end) : -1;
+  const element = st ? indexHolding(st.elements, cmd.start) : -1;
   const el = st?.elements[element];
   const direct = !!el && !st.background && !cmd.approximate && el.kind === 'command' && el.start === cmd.start && el.end === cmd.end;
   // A command run from inside another's quoted argument or heredoc (`sh -c "docker build ."`) is text
   // of that argument: rewriting it would have to respect the quotes around it.
-  const holder = el && el.kind !== 'compound' ? [el, ...el.members].filter((m) => m.start <= cmd.start && cmd.end <= m.end).at(-1) : undefined;
+  const holder = el && el.kind !== 'compound' ? innermostHolder(el, cmd) : undefined;
   const embedded = !!holder && holder.start !== cmd.start && /["']|<</.test(step.text.slice(holder.start, cmd.start));
   return {
     op,
@@ -290,6 +294,31 @@ function place(
     direct,
     approximate: cmd.approximate === true || embedded,
   };
+}
+
+/**
+ * The index of the range that holds `offset` (start ≤ offset < end) among ranges in text order that do
+ * not overlap, or -1. A binary search: a step of one pipeline of 50 000 commands asks once per command.
+ */
+function indexHolding(ranges: readonly { start: number; end: number }[], offset: number): number {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid].start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found >= 0 && offset < ranges[found].end ? found : -1;
+}
+
+/** The pipeline member holding the whole command, else the element itself if it does, else undefined. */
+function innermostHolder(el: StatementInfo['elements'][number], cmd: ShellCommand): { start: number; end: number } | undefined {
+  const m = el.members[indexHolding(el.members, cmd.start)];
+  if (m && cmd.end <= m.end) return m;
+  return el.start <= cmd.start && cmd.end <= el.end ? el : undefined;
 }
 
 /** `producer | docker login --password-stdin` as a whole element of a top-level chain. */

@@ -274,6 +274,20 @@ describe('cilint fix under failure', () => {
     expect(json(again.stdout).findings.filter((f) => f.rule === 'privileged-dind' || f.rule === 'parse-error')).toEqual([]);
   });
 
+  it('translates a step of one pipeline of 60 000 docker commands (no quadratic planning)', () => {
+    // Each command was placed among the pipeline's members by copying and filtering all of them, and
+    // added to its step's list by copying the list: 75 s at this size.
+    const text =
+      'build:\n  image: docker:27\n  services: [docker:27-dind]\n  variables:\n    DOCKER_TLS_CERTDIR: /certs\n  script:\n' +
+      `    - ${Array.from({ length: 60_000 }, () => 'docker ps').join(' | ')}\n    - docker build -t app .\n`;
+    const dir = repo({ '.gitlab-ci.yml': text });
+    const r = cilint(['fix', '--no-config', '--strategy', 'kaniko'], dir);
+    expect(r.stderr).toContain('cilint: 1 fix applied in 1 file');
+    const fixed = readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8');
+    expect(fixed).toContain('/kaniko/executor --context . --dockerfile Dockerfile --no-push');
+    expect(fixed).not.toContain('docker ps');
+  });
+
   it('fixes two files in one run, and reports a failure per file', () => {
     const dir = repo({ 'a/.gitlab-ci.yml': ORIGINAL.slice(0, 200), 'b/.gitlab-ci.yml': ORIGINAL.slice(0, 200) });
     execFileSync('chmod', ['444', join(dir, 'b/.gitlab-ci.yml')]);
