@@ -57,8 +57,11 @@ export interface FixResult<R extends { findings: Finding[] } = LintResult> {
 export function fixPaths(lint: LintOptions, opts: FixOptions): FixResult {
   // A fixed file is checked the way it was linted: `--kind jenkins` makes any file a Jenkinsfile.
   const syntaxes = new Map<string, Syntax>();
+  // One settings object for every pass of this run, and for no other run: the translations' budget
+  // (TRANSLATED_ITEMS_PER_FILE) is kept by it.
+  const fix = lint.fix && { ...lint.fix };
   const lintWith = (overrides: ReadonlyMap<string, string>) => {
-    const result = lintPaths({ ...lint, overrides });
+    const result = lintPaths({ ...lint, fix, overrides });
     for (const t of result.targets) syntaxes.set(t.path, t.kind === 'jenkins' ? 'groovy' : t.kind === 'runner' && t.format === 'toml' ? 'toml' : 'yaml');
     return result;
   };

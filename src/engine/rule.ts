@@ -31,7 +31,10 @@ export const STRATEGIES: readonly Strategy[] = ['buildah', 'buildkit', 'kaniko',
 /** The builders the translations put in jobs; `fix.images` in the config file overrides them. */
 export type BuilderImages = Partial<Record<Exclude<Strategy, 'socket'>, string>>;
 
-/** What `cilint fix` asked for: rules build a translation only for the chosen strategy. */
+/**
+ * What `cilint fix` asked for: rules build a translation only for the chosen strategy. One object per
+ * fix run (all its passes): the translations keep their budget by it (translate/index.ts).
+ */
 export interface FixSettings {
   readonly strategy: Strategy;
   readonly images: BuilderImages;

@@ -109,6 +109,39 @@ export interface JobTranslation {
   readonly runnerLists: ReadonlyMap<readonly Runner[], number>;
 }
 
+/**
+ * Script items (after `extends`, `default:` and `!reference`) that the translations of the jobs of one
+ * file may read in one `cilint fix`, all passes together. A job's translation reads every item its
+ * script holds, and writes them into the job when they come from elsewhere; a few kilobytes of YAML can
+ * stand for millions of them (a template of a thousand items that fifty jobs reference twenty times
+ * each ran out of memory). Past the budget, jobs are left as they are, each named with the reason. The
+ * bench's 20 000-file monorepo translates 17 000 jobs of 44 000 items in all, a few per file.
+ */
+export const TRANSLATED_ITEMS_PER_FILE = 20_000;
+
+/**
+ * What is left of each file's budget, for one `cilint fix` run: the fix loop lints again after each pass
+ * with the same settings object, and a job translated in one pass is no longer a dind job in the next.
+ */
+const budgets = new WeakMap<FixSettings, Map<string, number>>();
+
+/** Spends `items` of the budget of the file where `job` is defined; a reason when too few are left. */
+function spendBudget(settings: FixSettings, job: Job, items: number): string | undefined {
+  let left = budgets.get(settings);
+  if (!left) budgets.set(settings, (left = new Map()));
+  const file = job.nameSpan.file.path;
+  const before = left.get(file) ?? TRANSLATED_ITEMS_PER_FILE;
+  if (items <= before) {
+    left.set(file, before - items);
+    return undefined;
+  }
+  const n = (x: number) => x.toLocaleString('en-US');
+  const own = `its script holds ${n(items)} items once its \`extends\` and \`!reference\`s are replaced`;
+  return items > TRANSLATED_ITEMS_PER_FILE
+    ? `${own}; cilint translates at most ${n(TRANSLATED_ITEMS_PER_FILE)} for the jobs of one file`
+    : `${own}, and the jobs of its file translated before it hold ${n(TRANSLATED_ITEMS_PER_FILE - before)} of the ${n(TRANSLATED_ITEMS_PER_FILE)} items cilint translates for the jobs of one file`;
+}
+
 /** The job part of the translation; undefined when no strategy was asked for. */
 export function translateJobs(jobs: readonly Job[], ctx: RuleContext): JobTranslation | undefined {
   const settings = ctx.fix;
@@ -117,6 +150,11 @@ export function translateJobs(jobs: readonly Job[], ctx: RuleContext): JobTransl
   const notes: string[] = [];
   const changes: JobChange[] = [];
   for (const job of jobs) {
+    const over = spendBudget(settings, job, job.scripts.length);
+    if (over) {
+      skipped.push(`job \`${job.name}\` was not translated: ${over}`);
+      continue;
+    }
     const outcome = translateJob(job, settings);
     if ('blocked' in outcome) {
       skipped.push(...outcome.blocked);

@@ -288,6 +288,22 @@ describe('cilint fix under failure', () => {
     expect(fixed).not.toContain('docker ps');
   });
 
+  it('translates no more than 20 000 script items for the jobs of one file (a template referenced 800 times)', () => {
+    // Forty jobs each referencing a 1 000-line template twenty times stand for 800 000 script items: the
+    // translations ran out of memory (V8's abort) after about a minute (fifty such jobs).
+    const template = `.t:\n  script:\n${Array.from({ length: 1_000 }, (_, i) => `    - docker build -t app${i} .\n`).join('')}`;
+    const job = (k: number) => `j${k}:\n  services: [docker:27-dind]\n  variables:\n    DOCKER_TLS_CERTDIR: /certs\n  script:\n${'    - !reference [.t, script]\n'.repeat(20)}`;
+    const dir = repo({ '.gitlab-ci.yml': template + Array.from({ length: 40 }, (_, k) => job(k)).join('') });
+    const r = cilint(['fix', '--no-config', '--strategy', 'kaniko', '--dry-run'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cilint: would apply: privileged-dind (translate `j0` to kaniko) in .gitlab-ci.yml');
+    const skips = r.stderr.split('\n').filter((l) => l.includes('was not translated'));
+    expect(skips).toHaveLength(39);
+    expect(skips[0]).toContain(
+      'job `j1` was not translated: its script holds 20,000 items once its `extends` and `!reference`s are replaced, and the jobs of its file translated before it hold 20,000 of the 20,000 items cilint translates for the jobs of one file',
+    );
+  });
+
   it('fixes two files in one run, and reports a failure per file', () => {
     const dir = repo({ 'a/.gitlab-ci.yml': ORIGINAL.slice(0, 200), 'b/.gitlab-ci.yml': ORIGINAL.slice(0, 200) });
     execFileSync('chmod', ['444', join(dir, 'b/.gitlab-ci.yml')]);

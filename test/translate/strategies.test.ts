@@ -5,8 +5,8 @@ import { MEMORY_ROOT } from '../../src/engine/memory-host.js';
 import type { Strategy } from '../../src/engine/rule.js';
 
 /** The job after translation (whole file), and what the fixer said. */
-function translate(script: string, strategy: Strategy, extra = '') {
-  const text = `build:\n  image: docker:27\n  services:\n    - docker:27-dind\n${extra}  script:\n${script}`;
+function translate(script: string, strategy: Strategy, extra = '', before = '') {
+  const text = `${before}build:\n  image: docker:27\n  services:\n    - docker:27-dind\n${extra}  script:\n${script}`;
   const files = { '.gitlab-ci.yml': text };
   const settings = { strategy, images: {} };
   const result = fixLoop((o) => ({ findings: lintFiles(files, RULES, 'docker', o, settings) }), { unsafe: false, strategy });
@@ -66,6 +66,17 @@ describe('kaniko', () => {
       const { out, skipped } = translate(script('docker build -t app .') + '    - !reference [.missing, script]\n', strategy);
       expect(out).toContain('docker:27-dind');
       expect(skipped).toEqual([expect.stringMatching(/^job `build` holds a `!reference` that cilint could not replace \(.*\.gitlab-ci\.yml:7:18\): fix the bad-reference finding first$/)]);
+    }
+  });
+
+  it('is not offered for a job whose script holds more items than cilint translates for one file', () => {
+    const template = `.t:\n  script:\n${Array.from({ length: 2_001 }, (_, i) => `    - echo ${i}\n`).join('')}`;
+    for (const strategy of ['kaniko', 'socket'] as const) {
+      const { out, skipped } = translate(script('docker build -t app .') + '    - !reference [.t, script]\n'.repeat(10), strategy, '', template);
+      expect(out).toContain('docker:27-dind');
+      expect(skipped).toEqual([
+        'job `build` was not translated: its script holds 20,011 items once its `extends` and `!reference`s are replaced; cilint translates at most 20,000 for the jobs of one file',
+      ]);
     }
   });
 
