@@ -65,25 +65,64 @@ export interface SuppressionResult {
 
 /** Splits findings into kept and suppressed, marking which directives were used. */
 export function applySuppressions(findings: readonly Finding[]): SuppressionResult {
-  const byFile = new Map<SourceFile, Directive[]>();
-  const directivesOf = (file: SourceFile): Directive[] => {
+  const byFile = new Map<SourceFile, DirectiveIndex>();
+  const indexOf = (file: SourceFile): DirectiveIndex => {
     let d = byFile.get(file);
-    if (!d) byFile.set(file, (d = parseDirectives(file)));
+    if (!d) byFile.set(file, (d = indexDirectives(parseDirectives(file))));
     return d;
   };
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const f of findings) {
-    const line = positionAt(f.span.file, f.span.start).line;
-    const hit = directivesOf(f.span.file).find(
-      (d) => (d.slugs.length === 0 || d.slugs.includes(f.rule)) && (d.kind === 'file' || d.line === line),
-    );
+    const hit = indexOf(f.span.file).match(f.rule, positionAt(f.span.file, f.span.start).line);
     if (hit) {
       hit.used = true;
       suppressed.push({ ...f, reason: hit.reason });
     } else kept.push(f);
   }
-  return { findings: kept, suppressed, directives: [...byFile.values()].flat() };
+  return { findings: kept, suppressed, directives: [...byFile.values()].flatMap((d) => d.all) };
+}
+
+/** A file's directives, and the first of them (in file order) that silences a rule on a line. */
+interface DirectiveIndex {
+  all: Directive[];
+  match(rule: string, line: number): Directive | undefined;
+}
+
+/**
+ * Looked up per finding without reading every directive of the file: the first whole-file directive for
+ * every rule and for each named rule, and the line directives by line.
+ */
+function indexDirectives(all: Directive[]): DirectiveIndex {
+  let anyRule = -1;
+  const firstFor = new Map<string, number>();
+  const byLine = new Map<number, number[]>();
+  all.forEach((d, i) => {
+    if (d.kind !== 'file') {
+      const list = byLine.get(d.line);
+      if (list) list.push(i);
+      else byLine.set(d.line, [i]);
+    } else if (d.slugs.length === 0) {
+      if (anyRule < 0) anyRule = i;
+    } else {
+      for (const slug of d.slugs) if (!firstFor.has(slug)) firstFor.set(slug, i);
+    }
+  });
+  return {
+    all,
+    match(rule, line) {
+      let best = Infinity;
+      if (anyRule >= 0) best = anyRule;
+      const named = firstFor.get(rule);
+      if (named !== undefined && named < best) best = named;
+      for (const i of byLine.get(line) ?? []) {
+        if (i >= best) break;
+        const d = all[i];
+        if (d.slugs.length === 0 || d.slugs.includes(rule)) best = i;
+      }
+      return Number.isFinite(best) ? all[best] : undefined;
+    },
+  };
 }
 
 /** Collects every directive in the files the run read, including those no finding reached. */
