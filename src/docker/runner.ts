@@ -119,8 +119,11 @@ function computeRunsPrivileged(r: Runner, image: string): boolean {
 }
 
 function matchesImage(pattern: Located<string>, image: string): boolean {
-  return picomatch.isMatch(image, pattern.value, { dot: true, bash: true });
+  return imageMatcher(pattern)(image);
 }
+
+/** An `allowed_privileged_services` glob, compiled once (it is asked about every image of every job). */
+const imageMatcher = memoByObject((pattern: Located<string>) => picomatch(pattern.value, { dot: true, bash: true }));
 
 /**
  * `file:line` of a span, for a message reported at `from` that points at another file: the path is

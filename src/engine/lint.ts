@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { Executor } from '../docker/hostnames.js';
-import { forgetGroupFacts } from '../model/memo.js';
+import { forgetGroupFacts, memoByObject } from '../model/memo.js';
 import { allKubernetes } from '../docker/runner.js';
 import type { Job, Pipeline } from '../model/pipeline.js';
 import { templateId } from '../model/pipeline.js';
@@ -175,8 +175,12 @@ function isIgnored(path: string, config: Config): boolean {
   const rel = posixRelative(config.baseDir, path);
   if (rel.startsWith('..')) return false;
   const parts = rel.split('/');
-  return parts.some((_, i) => config.ignore.some((g) => picomatch.isMatch(parts.slice(0, i + 1).join('/'), g, { dot: true })));
+  const ignored = ignoreMatchers(config);
+  return parts.some((_, i) => ignored.some((m) => m(parts.slice(0, i + 1).join('/'))));
 }
+
+/** The config file's `ignore:` globs, compiled once for all the paths of a lint set. */
+const ignoreMatchers = memoByObject((config: Config) => config.ignore.map((g) => picomatch(g, { dot: true })));
 
 function mappedRunnerConfigs(config: Config, already: readonly Target[]): Target[] {
   const have = new Set(already.map((t) => t.path));
@@ -600,16 +604,27 @@ export function startRun(rules: readonly Rule[], runnerConfigs: readonly RunnerC
 function runnerMapping(config: Config | undefined, runners: readonly Runner[]): ((p: Pipeline) => Runner[]) | undefined {
   if (!config?.runners) return undefined;
   const rel = (abs: string) => posixRelative(config.baseDir, abs);
-  const entries = Object.entries(config.runners);
+  // Each glob compiled once, and each runner config's entries found once: a pipeline then tests its
+  // path against each entry's pipeline globs, not every glob of every entry again for each runner.
+  const entries = Object.entries(config.runners).map(([runnerGlob, pipelineGlobs]) => ({
+    runner: picomatch(runnerGlob, { dot: true }),
+    pipelines: pipelineGlobs.map((g) => picomatch(g, { dot: true })),
+  }));
+  const entriesByConfig = new Map<string, number[]>();
+  const entriesOf = (r: Runner): number[] => {
+    const path = r.config.file.path;
+    let found = entriesByConfig.get(path);
+    if (!found) {
+      const relPath = rel(path);
+      found = entries.flatMap((e, i) => (e.runner(relPath) ? [i] : []));
+      entriesByConfig.set(path, found);
+    }
+    return found;
+  };
   return (p) => {
     const pipelinePath = rel(p.root.path);
-    return runners.filter((r) =>
-      entries.some(
-        ([runnerGlob, pipelineGlobs]) =>
-          picomatch.isMatch(rel(r.config.file.path), runnerGlob, { dot: true }) &&
-          pipelineGlobs.some((g) => picomatch.isMatch(pipelinePath, g, { dot: true })),
-      ),
-    );
+    const runs = entries.map((e) => e.pipelines.some((m) => m(pipelinePath)));
+    return runners.filter((r) => entriesOf(r).some((i) => runs[i]));
   };
 }
 

@@ -90,6 +90,26 @@ describe('hostile inputs', () => {
     expect(certdir.at(-1)).toEqual(expect.objectContaining({ line: 20_000 * 7 - 3 }));
   });
 
+  it('a config file mapping 60 runner configs to 600 pipelines, 20 globs each: each glob compiled once', () => {
+    // Every glob was compiled again for every runner and pipeline: about 90 s at this size.
+    const files: Record<string, string> = {};
+    const globs = (r: number) => Array.from({ length: 20 }, (_, g) => (r * 7 + g) % 600);
+    files['.cilint.yml'] = `runners:\n${Array.from({ length: 60 }, (_, r) => `  runners/r${r}/config.toml: [${globs(r).map((s) => `"p/s${s}/**"`).join(', ')}]\n`).join('')}`;
+    for (let r = 0; r < 60; r++) {
+      files[`runners/r${r}/config.toml`] = `[[runners]]\n  name = "r${r}"\n  executor = "docker"\n  [runners.docker]\n    privileged = ${r % 2 === 0}\n`;
+    }
+    for (let s = 0; s < 600; s++) files[`p/s${s}/.gitlab-ci.yml`] = 'j:\n  services: [docker:27-dind]\n  script: [docker build .]\n';
+    const r = cilint(['lint', '--format', 'json'], repo(files));
+    expect(r.code).toBe(1);
+    // A pipeline is refused dind when runners run it and none of them is privileged.
+    const runners = new Map<number, number[]>();
+    for (let c = 0; c < 60; c++) for (const s of globs(c)) runners.set(s, [...(runners.get(s) ?? []), c]);
+    const refused = [...runners].filter(([, cs]) => cs.every((c) => c % 2 === 1)).map(([s]) => `p/s${s}/.gitlab-ci.yml`);
+    expect(refused.length).toBeGreaterThan(0);
+    const flagged = json(r.stdout).findings.filter((f) => f.rule === 'dind-not-allowed').map((f) => f.file);
+    expect(flagged.sort()).toEqual(refused.sort());
+  });
+
   it('a 20 MB file', () => {
     const line = `    - echo ${'x'.repeat(90)}\n`;
     const text = 'build:\n  image: alpine:3.20\n  script:\n' + line.repeat(Math.ceil((20 * 1024 * 1024) / line.length));
