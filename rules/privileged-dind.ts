@@ -117,11 +117,13 @@ spec:
         // Jenkins says itself whether the container runs privileged (--privileged, securityContext).
         for (const c of job.image ? [job.image, ...job.services] : job.services) {
           if (c.privileged?.value !== true || !isDindImage(parseImageRef(c.image.value))) continue;
-          const first = !fixed.has(spanKey(c.span));
-          fixed.add(spanKey(c.span));
+          // Every job of a pod holds all its containers: one finding each, with the fix, is enough.
+          const key = spanKey(c.span);
+          if (fixed.has(key)) continue;
+          fixed.add(key);
           report({
             at: c.privileged.span,
-            fix: first && ctx.fix ? jenkinsPodFix(c, ctx) : undefined,
+            fix: ctx.fix ? jenkinsPodFix(c, ctx) : undefined,
             message:
               `Docker-in-Docker container \`${c.image.value}\` runs privileged, which gives the build root on the agent's host; ` +
               'build with buildah, BuildKit rootless or kaniko instead.',

@@ -1,5 +1,6 @@
 import type { Edit, Fix, FixSettings, RuleContext } from '../engine/rule.js';
 import type { Container, Job, ScriptStep } from '../model/pipeline.js';
+import { memoForGroup } from '../model/memo.js';
 import { sameSpan, spanKey } from '../model/span.js';
 import { builderImage, translateJob } from './index.js';
 import { readJobPlan, spanWhere } from './plan.js';
@@ -136,10 +137,31 @@ function ownLine(step: ScriptStep): { start: number; end: number } | undefined {
  * steps: the dind container becomes the builder container (named after the strategy), the steps'
  * `container('x')` switch to it, and the docker CLI container goes when nothing else runs in it.
  */
+/**
+ * The Jenkins jobs of a group that run each container (as their own image or beside it), in the group's
+ * order, by the container's span. Every `container('…')` block of a pod is a job with all the pod's
+ * containers: searching them all for each container was cubic in a pod's size.
+ */
+const containerUsers = memoForGroup((jobs: readonly Job[]): Map<string, Job[]> => {
+  const users = new Map<string, Job[]>();
+  for (const j of jobs) {
+    if (j.platform !== 'jenkins') continue;
+    const keys = new Set<string>();
+    for (const c of j.image ? [j.image, ...j.services] : j.services) keys.add(spanKey(c.span));
+    for (const key of keys) {
+      const list = users.get(key);
+      if (list) list.push(j);
+      else users.set(key, [j]);
+    }
+  }
+  return users;
+});
+
 export function jenkinsPodFix(dind: Container, ctx: RuleContext): Fix | undefined {
   const settings = ctx.fix;
   if (!settings) return undefined;
-  const users = ctx.jobs.filter((j) => j.platform === 'jenkins' && [j.image, ...j.services].some((c) => sameSpan(c?.span, dind.span)));
+  const index = containerUsers(ctx.jobs);
+  const users = index.get(spanKey(dind.span)) ?? [];
   const builders = building(users.filter((j) => !sameSpan(j.image?.span, dind.span)));
   if (builders.length === 0) return undefined;
   if (!SUPPORTED.includes(settings.strategy)) return unsupported(settings.strategy, builders);
@@ -166,7 +188,7 @@ export function jenkinsPodFix(dind: Container, ctx: RuleContext): Fix | undefine
   const cli = new Map<string, Container>();
   for (const j of plan.done) if (j.image) cli.set(spanKey(j.image.span), j.image);
   for (const [key, c] of cli) {
-    const others = ctx.jobs.some((j) => !translated.has(j) && j.image && spanKey(j.image.span) === key && j.scripts.length > 0);
+    const others = (index.get(key) ?? []).some((j) => !translated.has(j) && j.image && spanKey(j.image.span) === key && j.scripts.length > 0);
     if (others || c.span.file !== file) continue;
     const range = removal(c, podForm(c));
     if (range) plan.edits.push({ file, ...range, text: '' });
@@ -247,7 +269,7 @@ export function jenkinsAgentFix(agent: Container, ctx: RuleContext): Fix | undef
   if (!settings) return undefined;
   const file = agent.span.file;
   if (agent.role !== 'image' || !/^docker\s*\{/.test(file.text.slice(agent.span.start, agent.span.end))) return undefined;
-  const users = ctx.jobs.filter((j) => j.platform === 'jenkins' && sameSpan(j.image?.span, agent.span));
+  const users = (containerUsers(ctx.jobs).get(spanKey(agent.span)) ?? []).filter((j) => sameSpan(j.image?.span, agent.span));
   const builders = building(users);
   if (builders.length === 0) return undefined;
   if (!SUPPORTED.includes(settings.strategy)) return unsupported(settings.strategy, builders);
