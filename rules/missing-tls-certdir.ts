@@ -3,7 +3,7 @@ import { dindServices, jobDockerHost } from '../src/docker/job.js';
 import { addMapEntry, configRoot, topLevelEntryAt } from '../src/edit/yaml.js';
 import type { Fix } from '../src/engine/rule.js';
 import type { Job } from '../src/model/pipeline.js';
-import { spanKey, type Span } from '../src/model/span.js';
+import { sameSpan, type Span } from '../src/model/span.js';
 import { getEntry } from '../src/model/tree.js';
 
 /**
@@ -100,8 +100,8 @@ function certdirFix(service: Span, job: Job): Fix | undefined {
   // them, or `inherit:` leaves them out) say that one more would not reach it either.
   const written = owner.value.kind === 'map' ? getEntry(owner.value, 'variables')?.value : undefined;
   if (written?.kind === 'map' && written.entries.length > 0) {
-    const seen = new Set([...job.variables.values()].map((v) => spanKey(v.nameSpan)));
-    if (!written.entries.some((e) => seen.has(spanKey(e.keySpan)))) return undefined;
+    // Looked up by name, not by listing the job's variables (it may inherit thousands).
+    if (!written.entries.some((e) => sameSpan(job.variables.get(e.key)?.nameSpan, e.keySpan))) return undefined;
   }
   const edit = addMapEntry(file, owner, 'variables', 'DOCKER_TLS_CERTDIR', '"/certs"');
   return edit && { title: 'set DOCKER_TLS_CERTDIR: "/certs"', applicability: 'unsafe', edits: [edit] };

@@ -6,6 +6,7 @@ import { serviceHostnames, type Executor } from './hostnames.js';
 import { isDindImage, parseImageRef, type ImageRef } from './image.js';
 import { parseShell, type ParsedScript } from './shell.js';
 import { memoByString, memoForGroup } from '../model/memo.js';
+import { layered } from '../model/variables.js';
 
 /** What a job's Docker setup looks like, as the rules read it. */
 
@@ -24,7 +25,7 @@ export const dindServices = memoForGroup((job: Job): DindService[] => {
   for (const container of job.services) {
     const ref = parseImageRef(container.image.value);
     if (!isDindImage(ref)) continue;
-    const env = job.platform === 'jenkins' ? container.variables : new Map([...job.variables, ...container.variables]);
+    const env = job.platform === 'jenkins' ? container.variables : layered(job.variables, container.variables);
     out.push({ container, ref, env });
   }
   return out;

@@ -110,6 +110,19 @@ describe('hostile inputs', () => {
     expect(flagged.sort()).toEqual(refused.sort());
   });
 
+  it('20 000 global variables and 2 000 jobs: the globals are read through one table, not copied into each job', () => {
+    // Copied into every job (and again into every dind service's environment) they ran out of memory.
+    const globals = Array.from({ length: 20_000 }, (_, i) => `  V${i}: "x${i}"\n`).join('');
+    const job = (k: number) => `j${k}:\n  services: [docker:27-dind]\n  variables:\n    DOCKER_TLS_CERTDIR: ""\n  script: [docker build -t a${k} .]\n`;
+    const text = `variables:\n${globals}  DOCKER_HOST: tcp://elsewhere:2375\n${Array.from({ length: 2_000 }, (_, k) => job(k)).join('')}`;
+    const r = cilint(['lint', '--format', 'json', '--no-config'], repo({ '.gitlab-ci.yml': text }));
+    expect(r.code).toBe(1);
+    const count = (rule: string) => json(r.stdout).findings.filter((f) => f.rule === rule).length;
+    // The job's own variable and the inherited DOCKER_HOST are both seen, in every job.
+    expect(count('tls-disabled')).toBe(2_000);
+    expect(count('docker-host-mismatch')).toBeGreaterThan(0);
+  });
+
   it('a 20 MB file', () => {
     const line = `    - echo ${'x'.repeat(90)}\n`;
     const text = 'build:\n  image: alpine:3.20\n  script:\n' + line.repeat(Math.ceil((20 * 1024 * 1024) / line.length));

@@ -1,4 +1,6 @@
-import type { Container, Job, Pipeline, ScriptStep, Variable } from '../../model/pipeline.js';
+import type { Container, Job, Pipeline, ScriptStep, Variable, Variables } from '../../model/pipeline.js';
+import { memoForGroup } from '../../model/memo.js';
+import { layered } from '../../model/variables.js';
 import type { Located } from '../../model/span.js';
 import { asScalar, getEntry, type TEntry, type Tree, type TScalar } from '../../model/tree.js';
 import type { FileHost } from '../host.js';
@@ -61,9 +63,9 @@ export function parseGitlabPipeline(rootRel: string, host: FileHost, options: Gi
 
 function toJob(job: ResolvedJob, steps: StepTable): Job {
   const { config } = job;
-  const variables = new Map<string, Variable>();
-  for (const e of job.globalVariables) addVariable(variables, e);
-  for (const e of mapEntries(getEntry(config, 'variables')?.value)) addVariable(variables, e);
+  const own = new Map<string, Variable>();
+  for (const e of mapEntries(getEntry(config, 'variables')?.value)) addVariable(own, e);
+  const variables = layered(globalVariables(job.globalVariables), own);
   const imageEntry = getEntry(config, 'image');
   return {
     platform: 'gitlab',
@@ -88,6 +90,16 @@ function seqItems(t: Tree | undefined): readonly Tree[] {
   if (!t) return [];
   return t.kind === 'seq' ? t.items : [t];
 }
+
+/**
+ * The global variables of a job as a table, one for all the jobs of a pipeline that inherit them all
+ * (they share the array: see `inheritedVariables`), so that they are not copied into every job.
+ */
+const globalVariables = memoForGroup((entries: readonly TEntry[]): Variables => {
+  const table = new Map<string, Variable>();
+  for (const e of entries) addVariable(table, e);
+  return table;
+});
 
 /** A variable is `NAME: value` or `NAME: {value: ..., description: ..., expand: ...}`. */
 function addVariable(into: Map<string, Variable>, e: TEntry): void {

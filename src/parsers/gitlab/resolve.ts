@@ -19,7 +19,8 @@ export interface ResolvedJob {
   /** `extends` applied, then `default:` keys the job inherits. */
   config: TMap;
   /** The global variables this job inherits (after `inherit: variables:`). */
-  globalVariables: TEntry[];
+  /** Shared by every job that inherits all of them: not to be changed. */
+  globalVariables: readonly TEntry[];
 }
 
 export interface Resolution {
@@ -256,18 +257,21 @@ function collectDefaults(merged: TMap): Map<string, TEntry> {
   return out;
 }
 
+/** `inherit:` leaves everything to the job (the predicate is this one object, so callers can tell). */
+const INHERIT_ALL = (): boolean => true;
+
 /** Reads `inherit: <key>:` — true, false, or a list of names; absent means true. */
 function inheritFilter(config: TMap, key: 'default' | 'variables'): (name: string) => boolean {
   const inherit = getEntry(config, 'inherit')?.value;
-  if (inherit?.kind !== 'map') return () => true;
+  if (inherit?.kind !== 'map') return INHERIT_ALL;
   const setting = getEntry(inherit, key)?.value;
-  if (!setting) return () => true;
-  if (setting.kind === 'scalar') return () => setting.value !== false;
+  if (!setting) return INHERIT_ALL;
+  if (setting.kind === 'scalar') return setting.value !== false ? INHERIT_ALL : () => false;
   if (setting.kind === 'seq') {
     const names = new Set(setting.items.map((i) => asScalar(i)?.text));
     return (name) => names.has(name);
   }
-  return () => true;
+  return INHERIT_ALL;
 }
 
 function applyDefaults(job: TMap, defaults: Map<string, TEntry>): TMap {
@@ -279,7 +283,8 @@ function applyDefaults(job: TMap, defaults: Map<string, TEntry>): TMap {
   return added.length ? { ...job, entries: [...job.entries, ...added] } : job;
 }
 
-function inheritedVariables(job: TMap, globals: TEntry[]): TEntry[] {
+/** The global variables a job inherits: the one array of them all, shared, unless `inherit:` picks. */
+function inheritedVariables(job: TMap, globals: TEntry[]): readonly TEntry[] {
   const allowed = inheritFilter(job, 'variables');
-  return globals.filter((e) => allowed(e.key));
+  return allowed === INHERIT_ALL ? globals : globals.filter((e) => allowed(e.key));
 }
