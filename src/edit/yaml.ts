@@ -5,6 +5,7 @@ import { isScalar, parseDocument, type YAMLSeq } from 'yaml';
 import { loadYaml } from '../parsers/yaml/load.js';
 import { pickConfigDocument, writtenConfig } from '../parsers/gitlab/include.js';
 import { memoForGroup } from '../model/memo.js';
+import { lastAtOrBefore } from '../model/span.js';
 
 /**
  * Text edits over YAML files, placed at the parsed nodes' ranges so that everything outside them
@@ -28,14 +29,7 @@ export function topLevelEntryAt(root: TMap, offset: number): TEntry | undefined 
   if (!ordered) return root.entries.find((e) => holds(e, offset));
   // Each entry's text lies after the previous one's: the last entry starting at or before `offset` is
   // the only one that may hold it.
-  let lo = 0;
-  let hi = ordered.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ordered[mid].keySpan.start <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  const e = ordered[lo];
+  const e = ordered[lastAtOrBefore(ordered, (o) => o.keySpan.start, offset)];
   return e && holds(e, offset) ? e : undefined;
 }
 

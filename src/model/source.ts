@@ -1,3 +1,5 @@
+import { lastAtOrBefore } from './span.js';
+
 /** A file cilint has read, with what is needed to turn offsets into line/column positions. */
 export interface SourceFile {
   /** Absolute path on disk. */
@@ -36,12 +38,7 @@ export function computeLineStarts(text: string): number[] {
 export function positionAt(file: SourceFile, offset: number): Position {
   const starts = file.lineStarts;
   const clamped = Math.max(0, Math.min(offset, file.text.length));
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= clamped) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: clamped - starts[lo] + 1 };
+  // The first line starts at 0, so some line starts at or before any offset.
+  const line = lastAtOrBefore(starts, (s) => s, clamped);
+  return { line: line + 1, column: clamped - starts[line] + 1 };
 }

@@ -133,11 +133,6 @@ function ownLine(step: ScriptStep): { start: number; end: number } | undefined {
 /* ---------- pod templates ---------- */
 
 /**
- * A pod template whose privileged dind container serves `container('x') { sh 'docker build …' }`
- * steps: the dind container becomes the builder container (named after the strategy), the steps'
- * `container('x')` switch to it, and the docker CLI container goes when nothing else runs in it.
- */
-/**
  * The Jenkins jobs of a group that run each container (as their own image or beside it), in the group's
  * order, by the container's span. Every `container('…')` block of a pod is a job with all the pod's
  * containers: searching them all for each container was cubic in a pod's size.
@@ -157,6 +152,11 @@ const containerUsers = memoForGroup((jobs: readonly Job[]): Map<string, Job[]> =
   return users;
 });
 
+/**
+ * A pod template whose privileged dind container serves `container('x') { sh 'docker build …' }`
+ * steps: the dind container becomes the builder container (named after the strategy), the steps'
+ * `container('x')` switch to it, and the docker CLI container goes when nothing else runs in it.
+ */
 export function jenkinsPodFix(dind: Container, ctx: RuleContext): Fix | undefined {
   const settings = ctx.fix;
   if (!settings) return undefined;

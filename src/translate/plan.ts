@@ -6,7 +6,7 @@ import { memoForGroup } from '../model/memo.js';
 import { commandBasename, type ShellCommand, type ShellWord } from '../docker/shell.js';
 import type { Job, ScriptStep } from '../model/pipeline.js';
 import { positionAt } from '../model/source.js';
-import type { Span } from '../model/span.js';
+import { lastAtOrBefore, type Span } from '../model/span.js';
 import { shorten } from './words.js';
 
 /**
@@ -301,17 +301,8 @@ function place(
  * not overlap, or -1. A binary search: a step of one pipeline of 50 000 commands asks once per command.
  */
 function indexHolding(ranges: readonly { start: number; end: number }[], offset: number): number {
-  let lo = 0;
-  let hi = ranges.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (ranges[mid].start <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found >= 0 && offset < ranges[found].end ? found : -1;
+  const i = lastAtOrBefore(ranges, (r) => r.start, offset);
+  return i >= 0 && offset < ranges[i].end ? i : -1;
 }
 
 /** The pipeline member holding the whole command, else the element itself if it does, else undefined. */

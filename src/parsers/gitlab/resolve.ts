@@ -18,8 +18,10 @@ export interface ResolvedJob {
   hidden: boolean;
   /** `extends` applied, then `default:` keys the job inherits. */
   config: TMap;
-  /** The global variables this job inherits (after `inherit: variables:`). */
-  /** Shared by every job that inherits all of them: not to be changed. */
+  /**
+   * The global variables this job inherits (after `inherit: variables:`). Shared by every job that
+   * inherits all of them: not to be changed.
+   */
   globalVariables: readonly TEntry[];
 }
 
