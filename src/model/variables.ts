@@ -8,8 +8,8 @@ import type { Variable, Variables } from './pipeline.js';
  */
 export class LayeredVariables implements Variables {
   constructor(
-    private readonly under: Variables,
-    private readonly over: Variables,
+    readonly under: Variables,
+    readonly over: Variables,
   ) {}
 
   get(name: string): Variable | undefined {
@@ -53,4 +53,11 @@ export function layered(under: Variables, over: Variables): Variables {
   if (over.size === 0) return under;
   if (under.size === 0) return over;
   return new LayeredVariables(under, over);
+}
+
+const NONE: Variables = new Map();
+
+/** The table `variables` reads through (shared by the jobs that inherit it) and what it puts over it. */
+export function layersOf(variables: Variables): { under: Variables; over: Variables } {
+  return variables instanceof LayeredVariables ? variables : { under: variables, over: NONE };
 }

@@ -11,10 +11,11 @@ import {
   type YamlValue,
 } from '../edit/yaml.js';
 import { memoForGroup } from '../model/memo.js';
-import type { Container, Job, ScriptStep } from '../model/pipeline.js';
+import type { Container, Job, ScriptStep, Variables } from '../model/pipeline.js';
 import type { SourceFile } from '../model/source.js';
 import { spanKey, type Span } from '../model/span.js';
 import { getEntry, toPlain, type TEntry, type TMap, type TSeq, type Tree } from '../model/tree.js';
+import { layersOf } from '../model/variables.js';
 import type { Section } from './plan.js';
 import type { JobTranslation } from './translation.js';
 
@@ -233,6 +234,12 @@ interface Users {
   entries: Map<string, Job[]>;
   /** By `name\0span`: the jobs whose variable comes from the entry written there, or takes its value. */
   variables: Map<string, Job[]>;
+  /**
+   * The same for the variables of tables that jobs read through (`layersOf`), which are not listed per
+   * job: 20 000 global variables listed for each of 2 000 jobs took a minute. By `name\0span`: the
+   * jobs reading the table, less those that put a variable of that name over it.
+   */
+  tableVariables: Map<string, { readers: readonly Job[]; except: ReadonlySet<Job> | undefined }[]>;
   /** By the span of the mapping the jobs are read from (several when it is a YAML alias). */
   configs: Map<string, Job[]>;
   /**
@@ -244,27 +251,37 @@ interface Users {
 
 /** Built once per list of jobs: every fix of a group of pipelines asks about the same jobs. */
 const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
-  const index: Users = { entries: new Map(), variables: new Map(), configs: new Map(), referenced: new Set() };
-  const add = (map: Map<string, Job[]>, key: string, job: Job) => {
+  const index: Users = { entries: new Map(), variables: new Map(), tableVariables: new Map(), configs: new Map(), referenced: new Set() };
+  const add = <K, T>(map: Map<K, T[]>, key: K, item: T) => {
     const list = map.get(key);
-    if (list) list.push(job);
-    else map.set(key, [job]);
+    if (list) list.push(item);
+    else map.set(key, [item]);
   };
-  // A job whose entry (or variable) written at `keySpan` (or list item, without one) takes the value of
-  // an entry written elsewhere reads that entry too: editing it changes the job, and removing it breaks
-  // the reference. Whether it does.
-  const addReader = (map: Map<string, Job[]>, keySpan: Span | undefined, value: Span, job: Job): boolean => {
+  // An entry (or variable) written at `keySpan` (or a list item, without one) that takes the value of an
+  // entry written elsewhere: the key of that entry. Its readers read that entry too: editing it changes
+  // them, and removing it breaks the reference.
+  const takenFrom = (keySpan: Span | undefined, value: Span): { key: string; span: string } | undefined => {
     const from = rawIndex(value.file)?.owners.get(spanKey(value))?.entry;
-    if (!from || (keySpan && spanKey(from.keySpan) === spanKey(keySpan))) return false;
-    add(map, `${from.key}\0${spanKey(from.keySpan)}`, job);
-    index.referenced.add(spanKey(from.keySpan));
+    if (!from || (keySpan && spanKey(from.keySpan) === spanKey(keySpan))) return undefined;
+    const span = spanKey(from.keySpan);
+    return { key: `${from.key}\0${span}`, span };
+  };
+  // Whether it does, and if so, `job` is one of those readers.
+  const addReader = (map: Map<string, Job[]>, keySpan: Span | undefined, value: Span, job: Job): boolean => {
+    const from = takenFrom(keySpan, value);
+    if (!from) return false;
+    add(map, from.key, job);
+    index.referenced.add(from.span);
     return true;
   };
+  const tables = new Map<Variables, Job[]>();
   for (const j of jobs) {
-    for (const [name, v] of j.variables) {
+    const { under, over } = layersOf(j.variables);
+    for (const [name, v] of over) {
       add(index.variables, `${name}\0${spanKey(v.nameSpan)}`, j);
       addReader(index.variables, v.nameSpan, v.span, j);
     }
+    add(tables, under, j);
     if (!j.config) continue;
     add(index.configs, spanKey(j.config.span), j);
     for (const key of new Set(j.config.entries.map((e) => e.key))) {
@@ -272,6 +289,26 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
       add(index.entries, `${key}\0${spanKey(e.keySpan)}`, j);
       addReader(index.entries, e.keySpan, e.value.span, j);
       addNestedReaders(e.value, j);
+    }
+  }
+  for (const [table, readers] of tables) {
+    // Who reads a variable of the table: its readers, less those that put their own over it.
+    const overriding = new Map<string, Set<Job>>();
+    for (const j of readers) {
+      for (const name of layersOf(j.variables).over.keys()) {
+        if (!table.has(name)) continue;
+        const set = overriding.get(name);
+        if (set) set.add(j);
+        else overriding.set(name, new Set([j]));
+      }
+    }
+    for (const [name, v] of table) {
+      const users = { readers, except: overriding.get(name) };
+      add(index.tableVariables, `${name}\0${spanKey(v.nameSpan)}`, users);
+      const from = takenFrom(v.nameSpan, v.span);
+      if (!from) continue;
+      add(index.tableVariables, from.key, users);
+      if (readers.length > (users.except?.size ?? 0)) index.referenced.add(from.span);
     }
   }
   return index;
@@ -324,7 +361,13 @@ class Context {
   usersOf(keyword: string, span: Span): readonly Job[] {
     const variable = keyword.startsWith('$');
     const key = `${variable ? keyword.slice(1) : keyword}\0${spanKey(span)}`;
-    return (variable ? this.users.variables : this.users.entries).get(key) ?? [];
+    if (!variable) return this.users.entries.get(key) ?? [];
+    const direct = this.users.variables.get(key) ?? [];
+    const tables = this.users.tableVariables.get(key);
+    if (!tables) return direct;
+    const users = [...direct];
+    for (const { readers, except } of tables) for (const j of readers) if (!except?.has(j)) users.push(j);
+    return users;
   }
 
   private inPlace(job: Job, keyword: Keyword, keyword2: string, span: Span): boolean {

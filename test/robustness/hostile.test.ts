@@ -123,6 +123,20 @@ describe('hostile inputs', () => {
     expect(count('docker-host-mismatch')).toBeGreaterThan(0);
   });
 
+  it('20 000 global variables and 2 000 dind jobs: the fix asks who reads a global through the table', () => {
+    // The translations listed every variable of every job to know who reads what: about a minute.
+    const globals = Array.from({ length: 20_000 }, (_, i) => `  V${i}: "x${i}"\n`).join('');
+    const job = (k: number) => `j${k}:\n  services: [docker:27-dind]\n  variables:\n    DOCKER_TLS_CERTDIR: ""\n  script: [docker build -t a${k} .]\n`;
+    const text = `variables:\n${globals}${Array.from({ length: 2_000 }, (_, k) => job(k)).join('')}`;
+    const dir = repo({ '.gitlab-ci.yml': text });
+    const r = cilint(['fix', '--no-config', '--strategy', 'kaniko'], dir);
+    expect(r.stderr).toContain('cilint: 2000 fixes applied in 1 file');
+    const fixed = readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8');
+    expect(fixed.startsWith(`variables:\n${globals}`)).toBe(true);
+    expect(fixed).not.toContain('docker:27-dind');
+    expect(fixed.match(/\/kaniko\/executor/g)).toHaveLength(2_000);
+  });
+
   it('a 20 MB file', () => {
     const line = `    - echo ${'x'.repeat(90)}\n`;
     const text = 'build:\n  image: alpine:3.20\n  script:\n' + line.repeat(Math.ceil((20 * 1024 * 1024) / line.length));

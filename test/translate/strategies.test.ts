@@ -147,6 +147,29 @@ describe('socket', () => {
   });
 });
 
+describe('global variables', () => {
+  // The globals are one table every inheriting job reads through: who reads DOCKER_HOST there decides
+  // whether the translation of `build` may remove it.
+  const fix = (other: string) => {
+    const text = `variables:\n  V1: x\n  DOCKER_HOST: tcp://docker:2375\nbuild:\n  image: docker:27\n  services: [docker:27-dind]\n  script: [docker build -t a .]\n${other}`;
+    const files = { '.gitlab-ci.yml': text };
+    const settings = { strategy: 'kaniko' as const, images: {} };
+    const r = fixLoop((o) => ({ findings: lintFiles(files, RULES, 'docker', o, settings) }), { unsafe: false, strategy: 'kaniko' });
+    return r.changes[0].after;
+  };
+
+  it('removes a global the other jobs do not read: they set their own, or inherit none', () => {
+    expect(fix('other:\n  variables:\n    DOCKER_HOST: unix:///x.sock\n  script: [env]\n')).not.toContain('DOCKER_HOST: tcp://docker:2375');
+    expect(fix('other:\n  inherit:\n    variables: false\n  script: [env]\n')).not.toContain('DOCKER_HOST: tcp://docker:2375');
+    expect(fix('other:\n  inherit:\n    variables: [V1]\n  variables:\n    Z: z\n  script: [env]\n')).not.toContain('DOCKER_HOST: tcp://docker:2375');
+  });
+
+  it('keeps a global another job reads', () => {
+    expect(fix('other:\n  script: [env]\n')).toContain('  DOCKER_HOST: tcp://docker:2375\n');
+    expect(fix('other:\n  variables:\n    Z: z\n  script: [env]\n')).toContain('  DOCKER_HOST: tcp://docker:2375\n');
+  });
+});
+
 describe('runner edits', () => {
   // Eight runners, three dind services: every runner is edited once, and a note names the first five.
   const runners = Array.from({ length: 8 }, (_, i) => `[[runners]]\n  name = "r${i}"\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n`).join('');
