@@ -1,12 +1,11 @@
 import { defineRule } from '../src/engine/rule.js';
 import { dindServices, type DindService } from '../src/docker/job.js';
-import { isDindImage, parseImageRef } from '../src/docker/image.js';
 import { countPerRunner } from '../src/docker/runner.js';
 import type { Job } from '../src/model/pipeline.js';
 import type { Runner } from '../src/model/runner.js';
 import { spanKey, type Span } from '../src/model/span.js';
 import { translateJobs, translationFix, type JobTranslation } from '../src/translate/index.js';
-import { jenkinsPodFix } from '../src/translate/jenkins.js';
+import { isPrivilegedDind, jenkinsPodFix } from '../src/translate/jenkins.js';
 
 /**
  * ## What it does
@@ -38,7 +37,9 @@ import { jenkinsPodFix } from '../src/translate/jenkins.js';
  * keeps a daemon). In a Jenkinsfile (buildah and kaniko only), a pod template's privileged dind
  * container (YAML in the Jenkinsfile, or `containerTemplate(…)`) becomes the builder's container, the
  * `container('…') { sh '…' }` steps that build and push switch to it and are rewritten inside their
- * strings, and the docker CLI container goes when nothing else runs in it.
+ * strings, the pod's other privileged dind containers go, and the docker CLI container goes when
+ * nothing else runs in it. A dind container that a `container('…')` block runs its own steps in is
+ * kept, and the summary names the block.
  */
 export default defineRule({
   slug: 'privileged-dind',
@@ -116,7 +117,7 @@ spec:
       if (job.platform === 'jenkins') {
         // Jenkins says itself whether the container runs privileged (--privileged, securityContext).
         for (const c of job.image ? [job.image, ...job.services] : job.services) {
-          if (c.privileged?.value !== true || !isDindImage(parseImageRef(c.image.value))) continue;
+          if (!isPrivilegedDind(c)) continue;
           // Every job of a pod holds all its containers: one finding each, with the fix, is enough.
           const key = spanKey(c.span);
           if (fixed.has(key)) continue;

@@ -1,9 +1,11 @@
+import { isDindImage, parseImageRef } from '../docker/image.js';
 import type { Edit, Fix, FixSettings, RuleContext } from '../engine/rule.js';
 import type { Container, Job, ScriptStep } from '../model/pipeline.js';
 import { memoForGroup } from '../model/memo.js';
-import { sameSpan, spanKey } from '../model/span.js';
+import { sameSpan, spanKey, type Located } from '../model/span.js';
 import { builderImage, translateJob } from './index.js';
 import { readJobPlan, spanWhere } from './plan.js';
+import { someNames } from './runner.js';
 import type { JobTranslation } from './translation.js';
 
 /**
@@ -38,7 +40,7 @@ function unsupported(strategy: string, jobs: readonly Job[]): Fix {
 function finish(strategy: JenkinsStrategy, plan: Plan, settings: FixSettings): Fix | undefined {
   if (plan.skipped.length > 0) plan.edits = [];
   if (plan.edits.length === 0 && plan.skipped.length === 0) return undefined;
-  const names = plan.done.map((j) => `\`${j.name}\``).join(', ');
+  const names = someNames(plan.done.map((j) => `\`${j.name}\``));
   const notes =
     plan.edits.length === 0
       ? []
@@ -152,10 +154,22 @@ const containerUsers = memoForGroup((jobs: readonly Job[]): Map<string, Job[]> =
   return users;
 });
 
+/** Whether a Jenkins container is a dind daemon run privileged: what `privileged-dind` reports. */
+export function isPrivilegedDind(c: Container): c is Container & { privileged: Located<true> } {
+  return c.privileged?.value === true && isDindImage(parseImageRef(c.image.value));
+}
+
+/**
+ * The pod fixes made in a group, by the first job they translate: every privileged dind container of a
+ * pod offers the same fix, made once (a pod of 3 000 of them translated all its jobs 3 000 times).
+ */
+const podFixes = memoForGroup((_first: Job): { builders: readonly Job[]; fix: Fix | undefined }[] => []);
+
 /**
  * A pod template whose privileged dind container serves `container('x') { sh 'docker build …' }`
  * steps: the dind container becomes the builder container (named after the strategy), the steps'
- * `container('x')` switch to it, and the docker CLI container goes when nothing else runs in it.
+ * `container('x')` switch to it, the pod's other privileged dind containers go (no job needs a
+ * daemon any more), and the docker CLI container goes when nothing else runs in it.
  */
 export function jenkinsPodFix(dind: Container, ctx: RuleContext): Fix | undefined {
   const settings = ctx.fix;
@@ -165,12 +179,28 @@ export function jenkinsPodFix(dind: Container, ctx: RuleContext): Fix | undefine
   const builders = building(users.filter((j) => !sameSpan(j.image?.span, dind.span)));
   if (builders.length === 0) return undefined;
   if (!SUPPORTED.includes(settings.strategy)) return unsupported(settings.strategy, builders);
+  // Sidecars (`withRun`) and pod YAML that cilint cannot edit in place are not translated.
+  const form = podForm(dind);
+  if (!form) return undefined;
+  // The translation replaces the dind container: steps that run in it would lose their container.
+  const resident = users.find((j) => sameSpan(j.image?.span, dind.span) && j.scripts.length > 0);
+  if (resident) {
+    const plan: Plan = { edits: [], skipped: [], notes: [], done: [] };
+    plan.skipped.push(`the dind container (${spanWhere(dind.span)}) was not replaced: job \`${resident.name}\` runs its steps in it`);
+    return finish(settings.strategy as JenkinsStrategy, plan, settings);
+  }
+  const made = podFixes(builders[0]!);
+  const same = made.find((m) => m.builders.length === builders.length && m.builders.every((j, i) => j === builders[i]));
+  if (same) return same.fix;
+  const fix = podFix(dind, form, builders, index, settings);
+  made.push({ builders, fix });
+  return fix;
+}
+
+function podFix(dind: Container, form: PodForm, builders: readonly Job[], index: Map<string, Job[]>, settings: FixSettings): Fix | undefined {
   const strategy = settings.strategy as JenkinsStrategy;
   const plan: Plan = { edits: [], skipped: [], notes: [], done: [] };
   const file = dind.span.file;
-  const form = podForm(dind);
-  // Sidecars (`withRun`) and pod YAML that cilint cannot edit in place are not translated.
-  if (!form) return undefined;
   const selectors: { job: Job; start: number; end: number }[] = [];
   for (const job of builders) {
     const sel = containerSelector(job);
@@ -183,8 +213,18 @@ export function jenkinsPodFix(dind: Container, ctx: RuleContext): Fix | undefine
   const image = builderImage(settings, strategy);
   plan.edits.push({ file, ...replaceContainer(dind, form, strategy, image) });
   for (const s of selectors) plan.edits.push({ file, start: s.start, end: s.end, text: strategy });
-  // The docker CLI containers go when every job running in them is translated.
   const translated = new Set(plan.done);
+  // The pod's other privileged dind containers go when no job left needs a daemon or runs in them.
+  const others = new Map<string, Container>();
+  for (const c of builders[0]!.image ? [builders[0]!.image, ...builders[0]!.services] : builders[0]!.services) {
+    if (isPrivilegedDind(c) && c.span.file === file && !sameSpan(c.span, dind.span)) others.set(spanKey(c.span), c);
+  }
+  for (const [key, c] of others) {
+    const needed = (index.get(key) ?? []).some((j) => !translated.has(j) && ((sameSpan(j.image?.span, c.span) && j.scripts.length > 0) || building([j]).length > 0));
+    const range = !needed && removal(c, podForm(c));
+    if (range) plan.edits.push({ file, ...range, text: '' });
+  }
+  // The docker CLI containers go when every job running in them is translated.
   const cli = new Map<string, Container>();
   for (const j of plan.done) if (j.image) cli.set(spanKey(j.image.span), j.image);
   for (const [key, c] of cli) {

@@ -131,6 +131,73 @@ ${steps}
     expect(r.code).toBe(1);
   });
 
+  // Two dind daemons in one pod (each CLI container pointing at one): both go with the translation.
+  const TWO = (extra = '') => `podTemplate(containers: [
+    containerTemplate(name: 'dind0', image: 'docker:27-dind', privileged: true),
+    containerTemplate(name: 'cli0', image: 'docker:27', command: 'cat', ttyEnabled: true),
+    containerTemplate(name: 'dind1', image: 'docker:27-dind', privileged: true),
+    containerTemplate(name: 'cli1', image: 'docker:27', command: 'cat', ttyEnabled: true),
+]) {
+  node(POD_LABEL) {
+    container('cli0') { sh 'docker build -t reg/a .' }
+    container('cli1') { sh 'docker build -t reg/b .' }
+${extra}  }
+}
+`;
+
+  it('removes every privileged dind container of a translated pod, not only the first', () => {
+    const dir = repo({ Jenkinsfile: TWO(), '.git/HEAD': '' });
+    const r = run(['fix', '--strategy', 'kaniko'], dir);
+    expect(r.stderr).toContain('cilint: 1 fix applied in 1 file');
+    expect(readFileSync(join(dir, 'Jenkinsfile'), 'utf8')).toBe(`podTemplate(containers: [
+    containerTemplate(name: 'kaniko', image: 'martizih/kaniko:v1.27.6-debug', command: 'sleep', args: '9999999'),
+]) {
+  node(POD_LABEL) {
+    container('kaniko') { sh '/kaniko/executor --context . --dockerfile Dockerfile --no-push' }
+    container('kaniko') { sh '/kaniko/executor --context . --dockerfile Dockerfile --no-push' }
+  }
+}
+`);
+    expect(r.code).toBe(0);
+  });
+
+  it('keeps a dind container that a block still runs in, and says so', () => {
+    const dir = repo({ Jenkinsfile: TWO("    container('dind1') { sh 'echo hi' }\n"), '.git/HEAD': '' });
+    const r = run(['fix', '--strategy', 'buildah'], dir);
+    const out = readFileSync(join(dir, 'Jenkinsfile'), 'utf8');
+    expect(out).not.toContain("name: 'dind0'");
+    expect(out).toContain("containerTemplate(name: 'dind1', image: 'docker:27-dind', privileged: true),");
+    expect(out).toContain("container('buildah') { sh 'buildah build -t reg/a .' }");
+    expect(out).toContain("container('dind1') { sh 'echo hi' }");
+    expect(r.stderr).toContain('the dind container (Jenkinsfile:4:5) was not replaced: job `container(dind1)` runs its steps in it');
+  });
+
+  it('does not replace a dind container whose own block needs the daemon', () => {
+    const text = TWO("    container('dind1') { sh 'dockerd --version' }\n");
+    const dir = repo({ Jenkinsfile: text, '.git/HEAD': '' });
+    const r = run(['fix', '--strategy', 'buildah'], dir);
+    expect(readFileSync(join(dir, 'Jenkinsfile'), 'utf8')).toBe(text);
+    expect(r.stderr).toContain('job `container(dind1)` runs `dockerd --version`');
+  });
+
+  it('removes the second dind container of pod YAML too', () => {
+    const text = POD("      sh 'docker build -t reg/a .'").replace('  - name: dind\n', '  - name: dind2\n    image: docker:27-dind\n    securityContext:\n      privileged: true\n  - name: dind\n');
+    const dir = repo({ Jenkinsfile: text, '.git/HEAD': '' });
+    run(['fix', '--strategy', 'kaniko'], dir);
+    const out = readFileSync(join(dir, 'Jenkinsfile'), 'utf8');
+    expect(out).not.toContain('docker:27-dind');
+    expect(out).not.toContain('privileged');
+    expect(out).toContain("container('kaniko') {");
+    expect(run(['lint', '--format', 'json'], dir).code).toBe(0);
+  });
+
+  it('names the first five of many translated blocks, then how many more', () => {
+    const blocks = Array.from({ length: 6 }, (_, i) => `    container('cli${i % 2}') { sh 'docker build -t reg/c${i} .' }\n`).join('');
+    const r = run(['fix', '--strategy', 'kaniko', '--dry-run'], repo({ Jenkinsfile: TWO(blocks), '.git/HEAD': '' }));
+    expect(r.stderr).toContain('(translate `container(cli0)`, `container(cli1)`, `container(cli0)`, `container(cli1)`, `container(cli0)` and 3 more to kaniko)');
+    expect(r.stderr).toContain('`container(cli0)`, `container(cli1)`, `container(cli0)`, `container(cli1)`, `container(cli0)` and 3 more build with kaniko');
+  });
+
   it('says buildkit and socket are not supported for Jenkins yet, and writes nothing', () => {
     const text = POD("      sh 'docker build -t registry.example.com/app:1 .'\n      sh 'docker push registry.example.com/app:1'");
     const dir = repo({ Jenkinsfile: text, '.git/HEAD': '' });

@@ -137,6 +137,22 @@ describe('hostile inputs', () => {
     expect(fixed.match(/\/kaniko\/executor/g)).toHaveLength(2_000);
   });
 
+  it('a pod of 1 500 privileged dind containers: one translation for the pod, and every daemon goes', () => {
+    // Each dind container's finding translated every block of the pod again (about 50 s), and only the
+    // first container was replaced: the others stayed, privileged, with nothing left to use them.
+    const n = 1_500;
+    const containers = Array.from({ length: n }, (_, i) => `    containerTemplate(name: 'dind${i}', image: 'docker:27-dind', privileged: true),\n    containerTemplate(name: 'cli${i}', image: 'docker:27', command: 'cat', ttyEnabled: true),\n`).join('');
+    const blocks = Array.from({ length: n }, (_, i) => `    container('cli${i}') { sh 'docker build -t reg/app${i} .' }\n`).join('');
+    const dir = repo({ Jenkinsfile: `podTemplate(containers: [\n${containers}]) {\n  node(POD_LABEL) {\n${blocks}  }\n}\n` });
+    const r = cilint(['fix', '--no-config', '--strategy', 'kaniko'], dir);
+    expect(r.stderr).toContain('cilint: 1 fix applied in 1 file');
+    expect(r.stderr).toContain('and 1495 more to kaniko');
+    const fixed = readFileSync(join(dir, 'Jenkinsfile'), 'utf8');
+    expect(fixed).not.toContain('docker:27-dind');
+    expect(fixed.match(/container\('kaniko'\)/g)).toHaveLength(n);
+    expect(r.code).toBe(0);
+  });
+
   it('a 20 MB file', () => {
     const line = `    - echo ${'x'.repeat(90)}\n`;
     const text = 'build:\n  image: alpine:3.20\n  script:\n' + line.repeat(Math.ceil((20 * 1024 * 1024) / line.length));
