@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
@@ -78,7 +78,7 @@ export class FsHost implements FileHost {
     } else {
       real = join(this.realFolders.get(dirname(abs)), basename(abs));
     }
-    return this.inside(real) ? readStatted(real, st) : OUTSIDE;
+    return this.inside(real) ? readStatted(real, st, { noFollow: true }) : OUTSIDE;
   }
 
   private inside(real: string): boolean {
@@ -131,7 +131,7 @@ export const IS_A_DIRECTORY = 'it is a directory';
  */
 export function readRegularFile(path: string, opts: { pipe?: boolean } = {}): { text: string } | { error: string; reason: ReadError['reason'] } {
   const st = statSync(path);
-  return readStatted(path, st, opts.pipe === true && st.isFIFO());
+  return readStatted(path, st, { pipe: opts.pipe === true && st.isFIFO() });
 }
 
 /**
@@ -140,28 +140,63 @@ export function readRegularFile(path: string, opts: { pipe?: boolean } = {}): { 
  */
 export function sniffText(path: string, encoding: 'utf8' | 'latin1'): string | undefined {
   try {
-    const st = statSync(path);
-    return refusal(st) ? undefined : readFileSync(path, encoding);
+    if (refusal(statSync(path))) return undefined;
+    const text = openChecked(path, false, (fd) => readFileSync(fd, encoding));
+    return typeof text === 'string' ? text : undefined;
   } catch {
     return undefined;
   }
 }
 
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
+
 /**
- * `readRegularFile` for a path whose `stat` is known. (A file swapped for a pipe between the two calls
- * would still block the read; nothing in a checkout changes that way under a lint.)
- *
- * Most files are UTF-8 without NUL bytes, and Node decodes those fastest straight to a string; the bytes
- * are looked at only when the string shows U+FFFD (bytes that are not UTF-8, a UTF-16 BOM, or a U+FFFD
- * written in the file) or a NUL.
+ * Opens a file that `stat` found regular, and reads it with `read` if it still is one. The file may
+ * have been swapped since: O_NONBLOCK keeps a named pipe put in its place from blocking the open, and
+ * with `noFollow`, O_NOFOLLOW refuses a symlink put there (ELOOP), which could lead out of the
+ * repository. What the open found is looked at again (fstat) before anything is read.
  */
-function readStatted(path: string, st: Stats, pipe = false): ReturnType<typeof readRegularFile> {
-  const refused = pipe ? undefined : refusal(st);
+function openChecked<T>(path: string, noFollow: boolean, read: (fd: number) => T): T | ReadError {
+  const fd = openSync(path, constants.O_RDONLY | O_NONBLOCK | (noFollow ? O_NOFOLLOW : 0));
+  try {
+    return refusal(fstatSync(fd)) ?? read(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * `readRegularFile` for a path whose `stat` is known (`noFollow`: the stat was an lstat, and a symlink
+ * is not followed). Most files are UTF-8 without NUL bytes, and Node decodes those fastest straight to
+ * a string; the bytes are looked at only when the string shows U+FFFD (bytes that are not UTF-8, a
+ * UTF-16 BOM, or a U+FFFD written in the file) or a NUL.
+ */
+export function readStatted(path: string, st: Stats, opts: { pipe?: boolean; noFollow?: boolean } = {}): ReturnType<typeof readRegularFile> {
+  // A pipe's content can be read only once, and it is waited for.
+  if (opts.pipe) return decoded(decodeText(readFileSync(path)));
+  const refused = refusal(st);
   if (refused) return refused;
-  // A pipe's content can be read only once.
-  const text = pipe ? undefined : readFileSync(path, 'utf8');
-  const decoded = text !== undefined && !text.includes('\ufffd') && !text.includes('\0') ? { text } : decodeText(readFileSync(path));
-  return 'error' in decoded ? { error: decoded.error, reason: 'invalid' } : decoded;
+  return openChecked(path, opts.noFollow === true, (fd) => {
+    const text = readFileSync(fd, 'utf8');
+    return !text.includes('\ufffd') && !text.includes('\0') ? { text } : decoded(decodeText(bytesOf(fd)));
+  });
+}
+
+function decoded(d: ReturnType<typeof decodeText>): ReturnType<typeof readRegularFile> {
+  return 'error' in d ? { error: d.error, reason: 'invalid' } : d;
+}
+
+/** An open file's bytes, from its start. */
+function bytesOf(fd: number): Buffer {
+  const chunks: Buffer[] = [];
+  for (let at = 0; ; ) {
+    const chunk = Buffer.allocUnsafe(1 << 16);
+    const n = readSync(fd, chunk, 0, chunk.length, at);
+    if (n === 0) return Buffer.concat(chunks);
+    chunks.push(chunk.subarray(0, n));
+    at += n;
+  }
 }
 
 /** Why a path is no file cilint reads, if it is not one. */

@@ -1,7 +1,9 @@
-import { realpathSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { lstatSync, realpathSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { discover, projectRoot } from '../../src/engine/discover.js';
-import { decodeText, FsHost, MAX_FILE_BYTES, readRegularFile, RealFolders } from '../../src/engine/fs-host.js';
+import { decodeText, FsHost, MAX_FILE_BYTES, readRegularFile, readStatted, RealFolders } from '../../src/engine/fs-host.js';
 import { repo } from '../cli/helpers.js';
 
 describe('readRegularFile', () => {
@@ -40,6 +42,34 @@ describe('readRegularFile', () => {
 
   it('refuses what decodeText refuses', () => {
     expect(readRegularFile(join(repo({ f: Buffer.from([0xc3, 0x28]) }), 'f'))).toEqual({ error: 'it is not valid UTF-8 text', reason: 'invalid' });
+  });
+});
+
+describe('readStatted: a file swapped after its stat', () => {
+  it('refuses a symlink put in its place, even one leading out of the repository', () => {
+    const dir = repo({ 'p/a.yml': 'a: 1\n', 'secret.yml': 's: 1\n' });
+    const path = join(dir, 'p/a.yml');
+    const st = lstatSync(path);
+    unlinkSync(path);
+    symlinkSync('../secret.yml', path);
+    expect(() => readStatted(path, st, { noFollow: true })).toThrow(expect.objectContaining({ code: 'ELOOP' }));
+  });
+
+  it('does not wait on a named pipe put in its place', () => {
+    // In a child process with a timeout: an open that waits for a writer would hang the tests.
+    const dir = repo({ 'a.yml': 'a: 1\n' });
+    const path = join(dir, 'a.yml');
+    const script = `
+      import { lstatSync, unlinkSync } from 'node:fs';
+      import { execFileSync } from 'node:child_process';
+      import { readStatted } from ${JSON.stringify(fileURLToPath(new URL('../../dist/src/engine/fs-host.js', import.meta.url)))};
+      const st = lstatSync(${JSON.stringify(path)});
+      unlinkSync(${JSON.stringify(path)});
+      execFileSync('mkfifo', [${JSON.stringify(path)}]);
+      process.stdout.write(JSON.stringify(readStatted(${JSON.stringify(path)}, st, { noFollow: true })));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ error: 'it is a named pipe (FIFO), not a file', reason: 'unreadable' });
   });
 });
 
