@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, read
 import { basename, dirname, join, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
-import { normalizeRelPath, posixRelative, type FileHost, type ReadError } from '../parsers/host.js';
+import { normalizeRelPath, posixRelative, startingWith, type FileHost, type ReadError } from '../parsers/host.js';
 
 /** Larger files are refused rather than read: no CI configuration is this big. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -94,10 +94,20 @@ export class FsHost implements FileHost {
     return this.files().filter((f) => isMatch(f));
   }
 
+  /**
+   * The tree is walked once per host; each wildcard include then reads only the range of files under
+   * its literal prefix (150 wildcard includes over 200 000 files matched each file 150 times: 3.7 s).
+   */
+  filesStartingWith(prefix: string): readonly string[] {
+    return startingWith(this.files(), prefix);
+  }
+
+  /** Every file below the root, sorted. */
   private files(): string[] {
     if (!this.allFiles) {
       this.allFiles = [];
       walkFiles(this.root, this.root, this.allFiles);
+      this.allFiles.sort();
     }
     return this.allFiles;
   }

@@ -11,7 +11,7 @@ import { makeSourceFile, type SourceFile } from '../model/source.js';
 import { spanKey } from '../model/span.js';
 import { parseGitlabPipeline, type GitlabParseOptions } from '../parsers/gitlab/index.js';
 import { UnreadableFileError } from '../parsers/gitlab/include.js';
-import { posixRelative, type FileHost, type ReadError } from '../parsers/host.js';
+import { posixRelative, startingWith, type FileHost, type ReadError } from '../parsers/host.js';
 import { isJenkinsPipelineText, parseJenkinsfile } from '../parsers/jenkins/index.js';
 import { parseHelmValues, parseRunnerToml } from '../parsers/runner/index.js';
 import type { Config } from './config.js';
@@ -371,25 +371,12 @@ function splitNested(group: Unit[], read: (units: readonly Unit[]) => Pipeline[]
   };
   for (const outer of roots) {
     const prefix = prefixOf(outer);
-    const nested: string[] = [];
-    for (let j = firstAtLeast(roots, prefix); j < roots.length && roots[j].startsWith(prefix); j++) nested.push(roots[j]);
+    const nested = startingWith(roots, prefix);
     if (nested.length === 0) continue;
     const paths = read(group.filter((u) => u.root === outer)).flatMap((p) => p.files.map((f) => f.path));
     for (const n of nested) if (paths.some((p) => under(p, n))) joined.set(find(n), find(outer));
   }
   return runsBy(group, (u) => find(u.root));
-}
-
-/** The index of the first of the sorted `items` that is not below `value`. */
-function firstAtLeast(items: readonly string[], value: string): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (items[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function loadPipelines(units: readonly Unit[], hostFor: (root: string) => FsHost, options: GitlabParseOptions): Pipeline[] {

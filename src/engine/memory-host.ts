@@ -1,6 +1,5 @@
-import picomatch from 'picomatch';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
-import { normalizeRelPath, type FileHost, type ReadError } from '../parsers/host.js';
+import { normalizeRelPath, startingWith, type FileHost, type ReadError } from '../parsers/host.js';
 
 export const MEMORY_ROOT = '/memory';
 
@@ -31,8 +30,7 @@ export class MemoryHost implements FileHost {
     return `${this.root}/${relPath}`;
   }
 
-  glob(pattern: string): string[] {
-    const isMatch = picomatch(pattern, { dot: true });
-    return [...this.files.keys()].filter((f) => isMatch(f));
+  filesStartingWith(prefix: string): readonly string[] {
+    return startingWith([...this.files.keys()].sort(), prefix);
   }
 }

@@ -19,8 +19,31 @@ export interface FileHost {
   read(relPath: string): SourceFile | ReadError;
   /** Absolute path of a repository-relative one, for messages. */
   absolute(relPath: string): string;
-  /** Repository-relative paths of the files matching a glob (GitLab `include:` wildcards). */
-  glob(pattern: string): string[];
+  /**
+   * Repository-relative paths of the files whose path starts with `prefix` (the literal part of a GitLab
+   * `include:` wildcard), sorted.
+   */
+  filesStartingWith(prefix: string): readonly string[];
+}
+
+/** The index of the first of the sorted `items` that is not below `value`. */
+export function firstAtLeast(items: readonly string[], value: string): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The sorted `items` that start with `prefix`: one range of them, found by binary search. */
+export function startingWith(items: readonly string[], prefix: string): readonly string[] {
+  const from = firstAtLeast(items, prefix);
+  let to = from;
+  while (to < items.length && items[to].startsWith(prefix)) to++;
+  return items.slice(from, to);
 }
 
 /** Normalises a repository-relative path; undefined when it leaves the repository root. */

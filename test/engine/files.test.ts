@@ -122,6 +122,15 @@ describe('FsHost', () => {
     expect(() => folders.get(join(dir, 'missing/deeper'))).toThrow(/ENOENT/);
   });
 
+  it('lists the files under a prefix, sorted, from one walk of the tree', () => {
+    const dir = repo({ 'ci/a.yml': '', 'ci/sub/b.yml': '', 'ci-x/c.yml': '', 'ci.yml': '', 'cia/d.yml': '', 'b.yml': '', '.git/HEAD': '', 'node_modules/m/x.yml': '' });
+    const host = new FsHost(dir);
+    expect(host.filesStartingWith('ci/')).toEqual(['ci/a.yml', 'ci/sub/b.yml']);
+    expect(host.filesStartingWith('ci')).toEqual(['ci-x/c.yml', 'ci.yml', 'ci/a.yml', 'ci/sub/b.yml', 'cia/d.yml']);
+    expect(host.filesStartingWith('')).toEqual(['b.yml', 'ci-x/c.yml', 'ci.yml', 'ci/a.yml', 'ci/sub/b.yml', 'cia/d.yml']);
+    expect(host.filesStartingWith('zz')).toEqual([]);
+  });
+
   it('reads through a root that is itself reached by a symlink', () => {
     const dir = repo({ 'p/.gitlab-ci.yml': 'a: 1\n' });
     symlinkSync('p', join(dir, 'alias'));

@@ -247,10 +247,7 @@ function expandLocal(item: IncludeItem, host: FileHost, state: IncludeResult): s
   }
   if (!rel.includes('*')) return [rel];
   const pattern = wildcardPathPattern(rel);
-  const matches = host
-    .glob('**')
-    .filter((f) => pattern.test(f))
-    .sort();
+  const matches = host.filesStartingWith(rel.slice(0, rel.indexOf('*'))).filter((f) => pattern.test(f));
   if (matches.length === 0) {
     state.issues.push({
       kind: 'include-error',

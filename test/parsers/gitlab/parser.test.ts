@@ -233,6 +233,8 @@ describe('wildcard includes follow GitLab’s grammar, not shell globs', () => {
     'ci/sub/deeper/c.yml': 'c:\n  script: [c]\n',
     'ci/[x].yml': 'x:\n  script: [x]\n',
     'ci/z.yml': 'z:\n  script: [z]\n',
+    'ci-old/a.yml': 'old:\n  script: [old]\n',
+    'top.yml': 'top:\n  script: [top]\n',
     '.gitlab/ci/docker.yml': 'docker:\n  script: [docker build .]\n',
   };
   const included = (pattern: string): string[] =>
@@ -245,6 +247,11 @@ describe('wildcard includes follow GitLab’s grammar, not shell globs', () => {
     ['/ci/sub/**.yml', ['b', 'c']],
     ['.gitlab/ci/*.yml', ['docker']],
     ['ci/[x].yml', ['x']],
+    // Only the files after the literal prefix are read: it may end inside a name, or be empty.
+    ['ci*/a.yml', ['a', 'old']],
+    ['ci/s*/**.yml', ['b', 'c']],
+    ['t*.yml', ['top']],
+    ['**/a.yml', ['a', 'old']],
   ])('%s', (pattern, jobs) => {
     expect(included(pattern).sort()).toEqual([...jobs].sort());
   });
