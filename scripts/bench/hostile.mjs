@@ -56,6 +56,11 @@ const CASES = [
     ...Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`ci/x${i}/a.yml`, `.a${i}:\n  image: alpine\n`])),
     ...Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`src/m${i % 200}/f${i}.py`, 'x = 1\n'])),
   }],
+  ['a .gitignore of 10 000 rules over 10 000 files', 3, {
+    '.gitignore': repeat(5_000, (i) => `/build${i}/\n*.tmp${i}\n`),
+    '.gitlab-ci.yml': 'j:\n  script: [echo]\n',
+    ...Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`src/m${i % 100}/f${i}.py`, 'x = 1\n'])),
+  }],
   ['`fix --strategy buildkit` of 5 000 dind jobs and 2 000 runners', 30, { '.gitlab-ci.yml': repeat(5_000, (i) => `${dindJob(i)}\n`), 'config.toml': repeat(2_000, (i) => `[[runners]]\n  name = "r${i}"\n  executor = "docker"\n  [runners.docker]\n    privileged = true\n`) }, undefined, ['fix', '.', '--no-config', '--strategy', 'buildkit']],
   ['`fix --strategy kaniko` of one script of 30 000 lines (10 000 builds in conditions)', 15, { '.gitlab-ci.yml': 'build:\n  image: docker:27\n  services: [docker:27-dind]\n  script:\n    - |\n' + repeat(10_000, (i) => `      if [ -n "$X${i}" ]; then\n        docker build -t "img${i}:$(date +%s)" . > /dev/null 2>&1\n      fi\n`) }, undefined, ['fix', '.', '--no-config', '--strategy', 'kaniko']],
   ['`fix --strategy kaniko` of one pipeline of 60 000 docker commands', 10, { '.gitlab-ci.yml': 'build:\n  image: docker:27\n  services: [docker:27-dind]\n  variables:\n    DOCKER_TLS_CERTDIR: /certs\n  script:\n' + `    - ${Array.from({ length: 60_000 }, () => 'docker ps').join(' | ')}\n    - docker build -t app .\n` }, undefined, ['fix', '.', '--no-config', '--strategy', 'kaniko']],

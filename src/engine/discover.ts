@@ -48,6 +48,7 @@ export function isJenkinsfileName(name: string): boolean {
 /** What a file is, from its name and (for runner configs and Groovy files) a textual look at its content. */
 export function classify(abs: string): Omit<Target, 'path' | 'explicit'> | undefined {
   const name = basename(abs);
+  if (!mayClassify(name)) return undefined;
   if (PIPELINE_NAMES.has(name)) return { kind: 'gitlab', fragment: false };
   if (FRAGMENT_PATTERN.test(name)) return { kind: 'gitlab', fragment: true };
   if (isJenkinsfileName(name)) return { kind: 'jenkins', fragment: false };
@@ -55,6 +56,18 @@ export function classify(abs: string): Omit<Target, 'path' | 'explicit'> | undef
   if (name.endsWith('.toml') && hasRunnersLine(abs)) return { kind: 'runner', format: 'toml', fragment: false };
   if (HELM_VALUES_PATTERN.test(name) && hasRunnersLine(abs)) return { kind: 'runner', format: 'helm', fragment: false };
   return undefined;
+}
+
+/** Whether `classify` may take a file by this name: the files it does not are not looked at further. */
+function mayClassify(name: string): boolean {
+  return (
+    PIPELINE_NAMES.has(name) ||
+    FRAGMENT_PATTERN.test(name) ||
+    isJenkinsfileName(name) ||
+    name.endsWith('.groovy') ||
+    name.endsWith('.toml') ||
+    HELM_VALUES_PATTERN.test(name)
+  );
 }
 
 function definesPipeline(abs: string): boolean {
@@ -131,12 +144,14 @@ function walk(dir: string, scopes: IgnoreScope[], out: Map<string, Target>, abov
   const here = entries.some((e) => e.name === '.gitignore') ? loadGitignore(dir) : undefined;
   const active = here ? [...scopes, here] : scopes;
   for (const e of entries) {
-    const abs = join(dir, e.name);
     const isDir = e.isDirectory();
-    if (isDir && SKIPPED_DIRS.has(e.name)) continue;
+    if (isDir ? SKIPPED_DIRS.has(e.name) : !e.isFile() || !mayClassify(e.name)) continue;
+    // Only folders and files that may be CI configuration are matched against the ignore rules: each
+    // test runs every rule, and a 10 000-line .gitignore over 10 000 files took 47 s.
+    const abs = join(dir, e.name);
     if (isIgnored(abs, isDir, active)) continue;
     if (isDir) walk(abs, active, out, root);
-    else if (e.isFile()) {
+    else {
       const c = classify(abs);
       if (c && !out.has(abs)) out.set(abs, { path: abs, explicit: false, ...c, root: root ?? dir });
     }

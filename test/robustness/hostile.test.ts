@@ -153,6 +153,18 @@ describe('hostile inputs', () => {
     expect(r.code).toBe(0);
   });
 
+  it('a .gitignore of 10 000 rules over 10 000 files: only folders and possible CI files are matched', () => {
+    // Every file was matched against every rule (the ignore package runs them all): 47 s.
+    const rules = Array.from({ length: 5_000 }, (_, i) => `/build${i}/\n*.tmp${i}\n`).join('');
+    const files: Record<string, string> = { '.gitignore': `${rules}ignored/\n`, '.git/HEAD': '', 'ignored/.gitlab-ci.yml': 'a: [\n' };
+    for (let i = 0; i < 10_000; i++) files[`src/m${i % 100}/f${i}.py`] = 'x = 1\n';
+    files['src/m7/.gitlab-ci.yml'] = 'build:\n  services: [docker:27-dind]\n  script: [docker build .]\n';
+    const r = cilint(['lint', '--format', 'json', '--no-config'], repo(files));
+    expect(r.code).toBe(1);
+    // The ignored folder's broken file is not read; the pipeline below src/ is.
+    expect(json(r.stdout).findings.map((f) => `${f.file} ${f.rule}`)).toEqual(['src/m7/.gitlab-ci.yml missing-tls-certdir', 'src/m7/.gitlab-ci.yml privileged-dind']);
+  });
+
   it('a 20 MB file', () => {
     const line = `    - echo ${'x'.repeat(90)}\n`;
     const text = 'build:\n  image: alpine:3.20\n  script:\n' + line.repeat(Math.ceil((20 * 1024 * 1024) / line.length));
