@@ -143,6 +143,20 @@ describe('cilint lint on Jenkinsfiles', () => {
     }
   });
 
+  it('says where it stopped reading a Jenkinsfile nested too deeply, and reads the rest', () => {
+    // 200 nested closures: valid Groovy (2.4 compiles it), deeper than the parser reads. The steps
+    // below the limit are not linted, which is said instead of passing in silence.
+    const nested = (n: number) =>
+      `node {\n${"dir('x') {\n".repeat(n)}docker.image('docker:27-dind').withRun('--privileged') { c -> sh 'docker build .' }\n${'}\n'.repeat(n)}` +
+      `docker.image('docker:26-dind').withRun('--privileged') { c -> sh 'docker build .' }\n}\n`;
+    const deep = run(['lint', '--format', 'json'], repo({ Jenkinsfile: nested(200) }));
+    expect(deep.code).toBe(1);
+    expect(findings(deep.stdout).map((f) => `${f.line} ${f.rule}`)).toEqual(['125 parse-error', '403 privileged-dind']);
+    expect(findings(deep.stdout)[0]!.message).toBe('constructs are nested too deeply to read: cilint does not look at the steps inside this one');
+    const shallow = run(['lint', '--format', 'json'], repo({ Jenkinsfile: nested(100) }));
+    expect(findings(shallow.stdout).map((f) => `${f.line} ${f.rule}`)).toEqual(['102 privileged-dind', '203 privileged-dind']);
+  });
+
   it('honours // cilint-disable comments, and # ones inside embedded pod YAML', () => {
     const dir = repo({
       Jenkinsfile: [

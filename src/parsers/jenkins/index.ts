@@ -45,6 +45,16 @@ export function parseJenkinsfile(file: SourceFile, host: FileHost): Pipeline {
   // Groovy stops at its first syntax error; later ones are mostly its consequences.
   const first = parsed.errors[0];
   if (first) issues.push(syntaxIssue(file, parsed.tokens, first));
+  else if (parsed.tooDeep) {
+    const { start, end } = parsed.tooDeep;
+    // Only the opening line: the construct can span the rest of the file.
+    const eol = file.text.indexOf('\n', start);
+    issues.push({
+      kind: 'parse-error',
+      span: { file, start, end: Math.min(end, eol < 0 ? end : eol) },
+      message: 'constructs are nested too deeply to read: cilint does not look at the steps inside this one',
+    });
+  }
   const reader = new Reader(file, host, parsed.ast, issues);
   return {
     platform: 'jenkins',

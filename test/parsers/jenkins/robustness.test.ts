@@ -85,10 +85,14 @@ describe('deep nesting', () => {
     ['ternaries', 'x = ' + 'a ? b : '.repeat(5_000) + 'c'],
     ['assignments', 'a = '.repeat(20_000) + '1'],
   ])('%s: no stack overflow, the deep part kept as Opaque, no error for valid input', (_name, text) => {
-    const { ast, errors } = parseGroovy(text);
+    const { ast, errors, tooDeep } = parseGroovy(text);
     expect(errors).toEqual([]);
     expect(opaqueReasons(ast)).toContain('nested too deeply');
     expect(checkSpans(text)).toEqual([]);
+    // Not a syntax error, but said: the model reports what it could not read.
+    expect(tooDeep).toBeDefined();
+    expect(tooDeep!.end).toBeGreaterThan(tooDeep!.start);
+    expect(tooDeep!.end).toBeLessThanOrEqual(text.length);
   });
 
   it('deep and unbalanced: an error, not a crash', () => {
@@ -98,9 +102,10 @@ describe('deep nesting', () => {
 
   it('long flat chains parse without nesting limits', () => {
     const text = 'x = ' + Array.from({ length: 20_000 }, (_, i) => `a${i}`).join(' + ') + '\ny = b' + '.c()'.repeat(20_000);
-    const { ast, errors } = parseGroovy(text);
+    const { ast, errors, tooDeep } = parseGroovy(text);
     expect(errors).toEqual([]);
     expect(opaqueReasons(ast)).toEqual([]);
+    expect(tooDeep).toBeUndefined();
   });
 });
 

@@ -19,6 +19,8 @@ export interface GroovyParseResult {
   readonly errors: readonly A.ParseError[];
   /** The lexer's tokens the tree was parsed from. */
   readonly tokens: readonly Token[];
+  /** The first construct nested past MAX_DEPTH, which was kept unread (an Opaque node), if any. */
+  readonly tooDeep: { readonly start: number; readonly end: number } | undefined;
 }
 
 /** Nesting beyond this many constructs becomes an Opaque node instead of deeper recursion. */
@@ -149,6 +151,8 @@ class Parser {
   private lastEnd = 0;
   private depth = 0;
   private speculating = 0;
+  /** See GroovyParseResult.tooDeep. */
+  tooDeep: { start: number; end: number } | undefined;
   private reportedUnclosed = false;
   private lastPath: A.Expression | null = null;
   readonly errors: A.ParseError[] = [];
@@ -224,6 +228,10 @@ class Parser {
   private report(message: string, where: A.Span | Token): void {
     if (this.speculating > 0 || this.errors.length >= MAX_ERRORS) return;
     this.errors.push({ message, start: where.start, end: Math.max(where.end, where.start) });
+  }
+
+  private noteTooDeep(where: { start: number; end: number }): void {
+    if (this.speculating === 0 && (!this.tooDeep || where.start < this.tooDeep.start)) this.tooDeep = { start: where.start, end: where.end };
   }
 
   private enter(): void {
@@ -481,7 +489,9 @@ class Parser {
         if (!(e instanceof SyntaxFailure) && !(e instanceof TooDeep)) throw e;
         if (e instanceof SyntaxFailure) this.report(e.message, e);
         const from = parsed ? this.pos : startIndex;
-        statements.push(this.recover(from, ctx, e instanceof TooDeep ? 'nested too deeply' : e.message));
+        const opaque = this.recover(from, ctx, e instanceof TooDeep ? 'nested too deeply' : e.message);
+        if (e instanceof TooDeep) this.noteTooDeep(opaque);
+        statements.push(opaque);
       }
       separator = 'none';
     }
@@ -1688,7 +1698,9 @@ class Parser {
       const end = this.tokenAt(m).end;
       this.pos = m + 1;
       this.lastEnd = end;
-      return { type: 'Opaque', start, end, reason: 'nested too deeply', recovered: [] };
+      const opaque: A.Opaque = { type: 'Opaque', start, end, reason: 'nested too deeply', recovered: [] };
+      this.noteTooDeep(opaque);
+      return opaque;
     }
     return this.nested(fn);
   }
@@ -1925,5 +1937,5 @@ export function parseGroovy(text: string): GroovyParseResult {
       seen.add(key);
       return true;
     });
-  return { ast, errors, tokens: lexed.tokens };
+  return { ast, errors, tokens: lexed.tokens, tooDeep: parser.tooDeep };
 }
