@@ -5,6 +5,7 @@ import { parseGroovyText } from '../parsers/jenkins/index.js';
 import { loadToml } from '../parsers/toml/load.js';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
 import { isJenkinsfileName } from './discover.js';
+import { decodeText, readFileBytes } from './fs-host.js';
 import { lintPaths, type LintOptions, type LintResult } from './lint.js';
 import type { Edit, Finding, Fix, Strategy } from './rule.js';
 
@@ -320,9 +321,17 @@ function parseProblem(file: SourceFile, text: string, syntax: Syntax): string | 
   return loadYaml(probe).problems.find((p) => p.kind === 'parse-error')?.message;
 }
 
+/** `text` in the encoding of the file `original` holds: UTF-16 when its BOM says so, else UTF-8. */
+function encodedAs(original: Buffer, text: string): Buffer {
+  if (original[0] === 0xff && original[1] === 0xfe) return Buffer.from(text, 'utf16le');
+  if (original[0] === 0xfe && original[1] === 0xff) return Buffer.from(text, 'utf16le').swap16();
+  return Buffer.from(text, 'utf8');
+}
+
 /**
- * Writes each changed file atomically: a temporary file in the same folder with the original's mode,
- * then a rename over it. A file that cannot be written is reported and left untouched.
+ * Writes each changed file atomically: a temporary file in the same folder with the original's mode and
+ * encoding (UTF-8, or UTF-16 as its BOM says), then a rename over it. A file that cannot be written, or
+ * that changed on disk since the fix read it, is reported and left untouched.
  *
  * A path that is a symlink (within the repository: reads go no further) is written through: the file
  * it leads to is replaced, and the link stays a link. A file reached by two paths in one run (a link
@@ -340,8 +349,13 @@ export function writeChanges(changes: readonly FileChange[]): { written: string[
       if (writtenTargets.has(target)) throw new Error('this run fixed the same file through another path (a symlink): run fix again for the rest');
       const mode = statSync(target).mode & 0o7777;
       if ((mode & 0o222) === 0) throw new Error('the file is read-only');
+      // Edited since it was read (an editor, another hook): writing would lose that edit.
+      const now = readFileBytes(target);
+      if (!Buffer.isBuffer(now)) throw new Error(now.error);
+      const current = decodeText(now);
+      if ('error' in current || current.text !== c.before) throw new Error('the file changed while cilint was fixing it: run fix again');
       tmp = join(dirname(target), `.${basename(target)}.cilint-${process.pid}.tmp`);
-      writeFileSync(tmp, c.after, { mode });
+      writeFileSync(tmp, encodedAs(now, c.after), { mode });
       chmodSync(tmp, mode);
       renameSync(tmp, target);
       writtenTargets.add(target);

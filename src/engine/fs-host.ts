@@ -193,6 +193,14 @@ export function readStatted(path: string, st: Stats, opts: { pipe?: boolean; noF
   });
 }
 
+/**
+ * A regular file's bytes, opened as `readStatted` opens files below the root (no symlink followed at
+ * the last step, no wait on a pipe): what `fix` compares with what it read before writing over it.
+ */
+export function readFileBytes(path: string): Buffer | ReadError {
+  return openChecked(path, true, bytesOf);
+}
+
 function decoded(d: ReturnType<typeof decodeText>): ReturnType<typeof readRegularFile> {
   return 'error' in d ? { error: d.error, reason: 'invalid' } : d;
 }

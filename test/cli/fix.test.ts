@@ -1,5 +1,6 @@
-import { chmodSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { chmodSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeChanges } from '../../src/engine/fix.js';
 import { repo, run } from './helpers.js';
 
 const LOGIN = 'push:\n  image: docker:27\n  script:\n    - docker login -u ci -p "$CI_REGISTRY_PASSWORD" $CI_REGISTRY  # keep this comment\n    - docker push app\n';
@@ -56,6 +57,28 @@ describe('cilint fix', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('privileged-dind');
     expect(r.stdout).not.toContain('login-password-arg');
+  });
+
+  it('writes a UTF-16 file back in UTF-16, with its byte order', () => {
+    const le = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = (text: string) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    for (const encode of [le, be]) {
+      const dir = repo({ '.gitlab-ci.yml': encode(LOGIN) });
+      expect(run(['fix'], dir).code).toBe(0);
+      expect(readFileSync(join(dir, '.gitlab-ci.yml'))).toEqual(encode(LOGIN_FIXED));
+    }
+  });
+
+  it('does not write over a file edited since the fix read it', () => {
+    const dir = repo({ '.gitlab-ci.yml': LOGIN });
+    const path = join(dir, '.gitlab-ci.yml');
+    const changes = [{ path, before: LOGIN, after: LOGIN_FIXED }];
+    writeFileSync(path, `${LOGIN}# an edit made meanwhile\n`);
+    expect(writeChanges(changes)).toEqual({ written: [], failed: [{ path, reason: 'the file changed while cilint was fixing it: run fix again' }] });
+    expect(readFileSync(path, 'utf8')).toBe(`${LOGIN}# an edit made meanwhile\n`);
+    writeFileSync(path, LOGIN);
+    expect(writeChanges(changes)).toEqual({ written: [path], failed: [] });
+    expect(readFileSync(path, 'utf8')).toBe(LOGIN_FIXED);
   });
 
   it('reports a read-only file instead of half-writing it', () => {
