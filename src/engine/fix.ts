@@ -1,4 +1,4 @@
-import { chmodSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadYaml } from '../parsers/yaml/load.js';
 import { parseGroovyText } from '../parsers/jenkins/index.js';
@@ -329,8 +329,8 @@ function encodedAs(original: Buffer, text: string): Buffer {
 }
 
 /**
- * Writes each changed file atomically: a temporary file in the same folder with the original's mode and
- * encoding (UTF-8, or UTF-16 as its BOM says), then a rename over it. A file that cannot be written, or
+ * Writes each changed file atomically: a temporary file in the same folder with the original's mode,
+ * owner (where allowed) and encoding (UTF-8, or UTF-16 as its BOM says), then a rename over it. A file that cannot be written, or
  * that changed on disk since the fix read it, is reported and left untouched.
  *
  * A path that is a symlink (within the repository: reads go no further) is written through: the file
@@ -347,7 +347,8 @@ export function writeChanges(changes: readonly FileChange[]): { written: string[
     try {
       const target = realpathSync.native(c.path);
       if (writtenTargets.has(target)) throw new Error('this run fixed the same file through another path (a symlink): run fix again for the rest');
-      const mode = statSync(target).mode & 0o7777;
+      const st = statSync(target);
+      const mode = st.mode & 0o7777;
       if ((mode & 0o222) === 0) throw new Error('the file is read-only');
       // Edited since it was read (an editor, another hook): writing would lose that edit.
       const now = readFileBytes(target);
@@ -357,6 +358,15 @@ export function writeChanges(changes: readonly FileChange[]): { written: string[
       tmp = join(dirname(target), `.${basename(target)}.cilint-${process.pid}.tmp`);
       writeFileSync(tmp, encodedAs(now, c.after), { mode });
       chmodSync(tmp, mode);
+      // The new file is the fixer's: give it the original's owner where that is allowed (root fixing a
+      // user's checkout), as writing in place would have kept it.
+      if (st.uid !== process.getuid?.() || st.gid !== process.getgid?.()) {
+        try {
+          chownSync(tmp, st.uid, st.gid);
+        } catch {
+          // Not permitted: the file is now owned by whoever ran the fix.
+        }
+      }
       renameSync(tmp, target);
       writtenTargets.add(target);
       written.push(c.path);

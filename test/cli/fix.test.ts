@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeChanges } from '../../src/engine/fix.js';
 import { repo, run } from './helpers.js';
@@ -79,6 +79,16 @@ describe('cilint fix', () => {
     writeFileSync(path, LOGIN);
     expect(writeChanges(changes)).toEqual({ written: [path], failed: [] });
     expect(readFileSync(path, 'utf8')).toBe(LOGIN_FIXED);
+  });
+
+  // Giving a file to another user needs root: CI runs as root, so does this test there.
+  (process.getuid?.() === 0 ? it : it.skip)('keeps the owner of a file it fixes as root', () => {
+    const dir = repo({ '.gitlab-ci.yml': LOGIN });
+    const path = join(dir, '.gitlab-ci.yml');
+    chownSync(path, 4321, 4322);
+    expect(run(['fix'], dir).code).toBe(0);
+    expect(readFileSync(path, 'utf8')).toBe(LOGIN_FIXED);
+    expect([statSync(path).uid, statSync(path).gid]).toEqual([4321, 4322]);
   });
 
   it('reports a read-only file instead of half-writing it', () => {
