@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadYaml } from '../parsers/yaml/load.js';
 import { parseGroovyText } from '../parsers/jenkins/index.js';
@@ -321,6 +321,21 @@ function parseProblem(file: SourceFile, text: string, syntax: Syntax): string | 
   return loadYaml(probe).problems.find((p) => p.kind === 'parse-error')?.message;
 }
 
+/**
+ * Writes a new file and flushes it to the disk before it is renamed over the original: renamed
+ * unflushed, a crash could leave an empty file where the original was.
+ */
+function writeDurably(path: string, data: Buffer, mode: number): void {
+  // `wx`: a new file, never one (or a symlink) already at that path.
+  const fd = openSync(path, 'wx', mode);
+  try {
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** `text` in the encoding of the file `original` holds: UTF-16 when its BOM says so, else UTF-8. */
 function encodedAs(original: Buffer, text: string): Buffer {
   if (original[0] === 0xff && original[1] === 0xfe) return Buffer.from(text, 'utf16le');
@@ -356,7 +371,7 @@ export function writeChanges(changes: readonly FileChange[]): { written: string[
       const current = decodeText(now);
       if ('error' in current || current.text !== c.before) throw new Error('the file changed while cilint was fixing it: run fix again');
       tmp = join(dirname(target), `.${basename(target)}.cilint-${process.pid}.tmp`);
-      writeFileSync(tmp, encodedAs(now, c.after), { mode });
+      writeDurably(tmp, encodedAs(now, c.after), mode);
       chmodSync(tmp, mode);
       // The new file is the fixer's: give it the original's owner where that is allowed (root fixing a
       // user's checkout), as writing in place would have kept it.
@@ -372,11 +387,14 @@ export function writeChanges(changes: readonly FileChange[]): { written: string[
       written.push(c.path);
     } catch (e) {
       try {
-        if (tmp) unlinkSync(tmp);
+        // Not one found there already (it was not created: `wx` refuses to open an existing path).
+        if (tmp && (e as NodeJS.ErrnoException).code !== 'EEXIST') unlinkSync(tmp);
       } catch {
         // Nothing was created.
       }
-      failed.push({ path: c.path, reason: e instanceof Error ? e.message.replace(/^E[A-Z]+: /, '') : String(e) });
+      // (Node's fs errors may come from another realm, as under jest: not `instanceof Error` here.)
+      const message = typeof (e as Error | undefined)?.message === 'string' ? (e as Error).message : String(e);
+      failed.push({ path: c.path, reason: message.replace(/^E[A-Z]+: /, '') });
     }
   }
   return { written, failed };

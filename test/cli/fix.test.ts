@@ -91,6 +91,19 @@ describe('cilint fix', () => {
     expect([statSync(path).uid, statSync(path).gid]).toEqual([4321, 4322]);
   });
 
+  it('never writes through a file or symlink already where its temporary file goes', () => {
+    const dir = repo({ '.gitlab-ci.yml': LOGIN, 'elsewhere.txt': 'keep\n' });
+    const path = join(dir, '.gitlab-ci.yml');
+    const tmp = join(dir, `..gitlab-ci.yml.cilint-${process.pid}.tmp`);
+    symlinkSync('elsewhere.txt', tmp);
+    const r = writeChanges([{ path, before: LOGIN, after: LOGIN_FIXED }]);
+    expect(r.written).toEqual([]);
+    expect(r.failed[0]!.reason).toMatch(/^file already exists/);
+    expect(readFileSync(join(dir, 'elsewhere.txt'), 'utf8')).toBe('keep\n');
+    expect(readFileSync(path, 'utf8')).toBe(LOGIN);
+    expect(lstatSync(tmp).isSymbolicLink()).toBe(true);
+  });
+
   it('reports a read-only file instead of half-writing it', () => {
     const dir = repo({ '.gitlab-ci.yml': LOGIN });
     chmodSync(join(dir, '.gitlab-ci.yml'), 0o444);
