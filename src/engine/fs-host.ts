@@ -55,7 +55,8 @@ export class FsHost implements FileHost {
   private load(rel: string): SourceFile | ReadError {
     const abs = join(this.root, rel);
     const override = this.overrides.get(abs);
-    if (override !== undefined) return makeSourceFile(abs, rel, override);
+    // Standard input is text already, but may still hold NUL bytes: refused as a file holding them is.
+    if (override !== undefined) return override.includes('\0') ? { error: BINARY, reason: 'invalid' } : makeSourceFile(abs, rel, override);
     let read: ReturnType<typeof readRegularFile>;
     try {
       read = this.readInside(abs);
@@ -227,6 +228,8 @@ function refusal(st: Stats): ReadError | undefined {
   return { error: `it is ${what}, not a file`, reason: 'unreadable' };
 }
 
+const BINARY = 'it is a binary file (it contains NUL bytes), not a text configuration';
+
 /** Text as cilint reads it: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused. */
 export function decodeText(buf: Buffer): { text: string } | { error: string } {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
@@ -235,7 +238,7 @@ export function decodeText(buf: Buffer): { text: string } | { error: string } {
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
     return { text: '\ufeff' + new TextDecoder('utf-16be').decode(buf.subarray(2)) };
   }
-  if (buf.includes(0)) return { error: 'it is a binary file (it contains NUL bytes), not a text configuration' };
+  if (buf.includes(0)) return { error: BINARY };
   try {
     return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf) };
   } catch {

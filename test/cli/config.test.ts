@@ -225,6 +225,24 @@ describe('--stdin', () => {
     expect(stderr).toMatch(/^cilint: --stdin-filename .*nope\/\.gitlab-ci\.yml: the folder .*nope does not exist\n$/);
   });
 
+  it('refuses standard input holding NUL bytes as it refuses such a file: a parse-error', () => {
+    for (const name of ['.gitlab-ci.yml', 'Jenkinsfile']) {
+      let stdout = '';
+      const code = main(['--stdin', '--stdin-filename', name, '--format', 'json'], {
+        cwd: repo({}),
+        env: {},
+        isTTY: false,
+        stdout: (t) => (stdout += t),
+        stderr: () => undefined,
+        readStdin: () => "node {\n  sh 'a\u0000b'\n}\n",
+      });
+      expect([name, code]).toEqual([name, 1]);
+      expect(JSON.parse(stdout).findings).toEqual([
+        expect.objectContaining({ rule: 'parse-error', message: 'cannot lint this file: it is a binary file (it contains NUL bytes), not a text configuration' }),
+      ]);
+    }
+  });
+
   it('needs --stdin-filename', () => {
     const r = run(['--stdin'], repo({}));
     expect(r.code).toBe(2);
