@@ -345,8 +345,9 @@ function encodedAs(original: Buffer, text: string): Buffer {
 
 /**
  * Writes each changed file atomically: a temporary file in the same folder with the original's mode,
- * owner (where allowed) and encoding (UTF-8, or UTF-16 as its BOM says), then a rename over it. A file that cannot be written, or
- * that changed on disk since the fix read it, is reported and left untouched.
+ * owner (where allowed) and encoding (UTF-8, or UTF-16 as its BOM says), then a rename over it. A file
+ * that cannot be written, or that changed on disk since the fix read it, is reported and left
+ * untouched.
  *
  * A path that is a symlink (within the repository: reads go no further) is written through: the file
  * it leads to is replaced, and the link stays a link. A file reached by two paths in one run (a link

@@ -27,7 +27,7 @@ export interface FileHost {
 }
 
 /** The index of the first of the sorted `items` that is not below `value`. */
-export function firstAtLeast(items: readonly string[], value: string): number {
+function firstAtLeast(items: readonly string[], value: string): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
