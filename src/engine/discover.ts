@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { isJenkinsPipelineText } from '../parsers/jenkins/index.js';
 import { isRunnerConfigText } from '../parsers/runner/index.js';
@@ -101,7 +101,7 @@ export function discover(paths: readonly string[], cwd: string, kind?: FileKind,
       } catch (e) {
         throw new UsageError(`${p}: ${describeFsError(e)}`);
       }
-      walk(abs, [], targets, markedFolder(dirname(abs)));
+      walk(abs, [], targets, markedFolder(dirname(abs)), (link) => notes.push(symlinkNote(relative(cwd, link) || link)));
     } else {
       const c = classify(abs);
       if (!c && !kind && CANDIDATE_PATTERN.test(basename(abs))) {
@@ -130,8 +130,22 @@ interface IgnoreScope {
   rules: Ignore;
 }
 
-/** `above`: the nearest folder above `dir` with a project marker, if any. */
-function walk(dir: string, scopes: IgnoreScope[], out: Map<string, Target>, above: string | undefined): void {
+/**
+ * Why a symlink with a CI file's name found in a walk is skipped. Walks do not follow symlinks (so
+ * loops are impossible), and GitLab does not follow a symlinked `.gitlab-ci.yml` either: it reads the
+ * link's own text and rejects the pipeline as invalid (gitlab-org/gitlab#17090).
+ */
+function symlinkNote(shown: string): string {
+  return PIPELINE_NAMES.has(basename(shown))
+    ? `${shown}: a symlink; skipped (GitLab does not follow it either: it reads the link's text and rejects the pipeline; include the file it points to instead)`
+    : `${shown}: a symlink; skipped (folders are walked without following symlinks: name the file to lint it)`;
+}
+
+/**
+ * `above`: the nearest folder above `dir` with a project marker, if any; `skippedLink`: told of each
+ * symlink with a name `classify` may take, which the walk does not follow.
+ */
+function walk(dir: string, scopes: IgnoreScope[], out: Map<string, Target>, above: string | undefined, skippedLink: (abs: string) => void): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -145,12 +159,14 @@ function walk(dir: string, scopes: IgnoreScope[], out: Map<string, Target>, abov
   const active = here ? [...scopes, here] : scopes;
   for (const e of entries) {
     const isDir = e.isDirectory();
-    if (isDir ? SKIPPED_DIRS.has(e.name) : !e.isFile() || !mayClassify(e.name)) continue;
+    const isLink = e.isSymbolicLink();
+    if (isDir ? SKIPPED_DIRS.has(e.name) : (!e.isFile() && !isLink) || !mayClassify(e.name)) continue;
     // Only folders and files that may be CI configuration are matched against the ignore rules: each
     // test runs every rule, and a 10 000-line .gitignore over 10 000 files took 47 s.
     const abs = join(dir, e.name);
     if (isIgnored(abs, isDir, active)) continue;
-    if (isDir) walk(abs, active, out, root);
+    if (isLink) skippedLink(abs);
+    else if (isDir) walk(abs, active, out, root, skippedLink);
     else {
       const c = classify(abs);
       if (c && !out.has(abs)) out.set(abs, { path: abs, explicit: false, ...c, root: root ?? dir });

@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -162,5 +162,24 @@ describe('cilint lint', () => {
     const version = run(['--version'], dir);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('symlinks met while walking folders', () => {
+  it('are skipped with a note; a symlinked .gitlab-ci.yml is said to be rejected by GitLab too', () => {
+    const dir = repo({ 'ci/main.yml': DIND, 'ci/J': "node { sh 'echo' }\n", 'svc/.gitignore': 'old/\n', 'svc/old/x': '', '.git/HEAD': '' });
+    symlinkSync('ci/main.yml', join(dir, '.gitlab-ci.yml'));
+    symlinkSync('../ci/J', join(dir, 'svc/Jenkinsfile'));
+    symlinkSync('../ci/main.yml', join(dir, 'svc/notes.md'));
+    // Ignored: no note.
+    symlinkSync('../../ci/J', join(dir, 'svc/old/Jenkinsfile'));
+    const r = run(['lint'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      "cilint: .gitlab-ci.yml: a symlink; skipped (GitLab does not follow it either: it reads the link's text and rejects the pipeline; include the file it points to instead)\n" +
+        'cilint: svc/Jenkinsfile: a symlink; skipped (folders are walked without following symlinks: name the file to lint it)\n',
+    );
+    // Named, it is read through, as before.
+    expect(run(['lint', '--format', 'json', '.gitlab-ci.yml'], dir).code).toBe(1);
   });
 });
