@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { dindServices, type DindService } from '../src/docker/job.js';
 import { countPerRunner } from '../src/docker/runner.js';
-import type { Job } from '../src/model/pipeline.js';
+import { jobContainers, type Job } from '../src/model/pipeline.js';
 import type { Runner } from '../src/model/runner.js';
 import { spanKey, type Span } from '../src/model/span.js';
 import { translateJobs, translationFix, type JobTranslation } from '../src/translate/index.js';
@@ -116,7 +116,7 @@ spec:
     for (const job of jobs) {
       if (job.platform === 'jenkins') {
         // Jenkins says itself whether the container runs privileged (--privileged, securityContext).
-        for (const c of job.image ? [job.image, ...job.services] : job.services) {
+        for (const c of jobContainers(job)) {
           if (!isPrivilegedDind(c)) continue;
           // Every job of a pod holds all its containers: one finding each, with the fix, is enough.
           const key = spanKey(c.span);

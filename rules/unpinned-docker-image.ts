@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isDockerImage, isUnpinnedTag, parseImageRef } from '../src/docker/image.js';
+import { jobContainers } from '../src/model/pipeline.js';
 
 /**
  * ## What it does
@@ -69,7 +70,7 @@ export default defineRule({
   ],
   check({ jobs, report }) {
     for (const job of jobs) {
-      for (const c of job.image ? [job.image, ...job.services] : job.services) {
+      for (const c of jobContainers(job)) {
         const ref = parseImageRef(c.image.value);
         if (!isDockerImage(ref) || !isUnpinnedTag(ref)) continue;
         report({

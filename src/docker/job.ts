@@ -1,4 +1,4 @@
-import type { Container, Job, Mount, ScriptStep, Variable } from '../model/pipeline.js';
+import { jobContainers, type Container, type Job, type Mount, type ScriptStep, type Variable } from '../model/pipeline.js';
 import type { Span } from '../model/span.js';
 import { parseDockerHost, type DockerHost } from './docker-host.js';
 import { findDockerInvocations, mayInvokeDocker, type DockerInvocation } from './docker-cli.js';
@@ -121,6 +121,5 @@ export function scriptSpan(step: ScriptStep, start: number, end: number): Span {
 
 /** Every host path the job's containers mount, with the container. */
 export function containerMounts(job: Job): { container: Container; mount: Mount }[] {
-  const containers = job.image ? [job.image, ...job.services] : job.services;
-  return containers.flatMap((container) => container.mounts.map((mount) => ({ container, mount })));
+  return jobContainers(job).flatMap((container) => container.mounts.map((mount) => ({ container, mount })));
 }

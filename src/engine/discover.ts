@@ -48,7 +48,6 @@ export function isJenkinsfileName(name: string): boolean {
 /** What a file is, from its name and (for runner configs and Groovy files) a textual look at its content. */
 export function classify(abs: string): Omit<Target, 'path' | 'explicit'> | undefined {
   const name = basename(abs);
-  if (!mayClassify(name)) return undefined;
   if (PIPELINE_NAMES.has(name)) return { kind: 'gitlab', fragment: false };
   if (FRAGMENT_PATTERN.test(name)) return { kind: 'gitlab', fragment: true };
   if (isJenkinsfileName(name)) return { kind: 'jenkins', fragment: false };

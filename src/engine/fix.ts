@@ -4,6 +4,7 @@ import { loadYaml } from '../parsers/yaml/load.js';
 import { parseGroovyText } from '../parsers/jenkins/index.js';
 import { loadToml } from '../parsers/toml/load.js';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
+import { pushTo } from '../model/lists.js';
 import { isJenkinsfileName } from './discover.js';
 import { decodeText, readFileBytes } from './fs-host.js';
 import { lintPaths, type LintOptions, type LintResult } from './lint.js';
@@ -215,11 +216,7 @@ function fixKey(f: Finding): string {
 function textsAfter(fixes: readonly (Finding & { fix: Fix })[]): Map<SourceFile, string> {
   const byFile = new Map<SourceFile, Edit[]>();
   for (const f of fixes) {
-    for (const e of f.fix.edits) {
-      const edits = byFile.get(e.file);
-      if (edits) edits.push(e);
-      else byFile.set(e.file, [e]);
-    }
+    for (const e of f.fix.edits) pushTo(byFile, e.file, e);
   }
   return new Map([...byFile].map(([file, edits]) => [file, applyEdits(file.text, edits)]));
 }

@@ -9,6 +9,7 @@ import { templateId } from '../model/pipeline.js';
 import type { Runner, RunnerConfig } from '../model/runner.js';
 import { makeSourceFile, type SourceFile } from '../model/source.js';
 import { spanKey } from '../model/span.js';
+import { pushTo } from '../model/lists.js';
 import { parseGitlabPipeline, type GitlabParseOptions } from '../parsers/gitlab/index.js';
 import { UnreadableFileError } from '../parsers/gitlab/include.js';
 import { posixRelative, startingWith, type FileHost, type ReadError } from '../parsers/host.js';
@@ -339,12 +340,7 @@ function groupByRoot(targets: readonly Target[], read: (units: readonly Unit[]) 
 /** The units in lists by key, each list in the units' order, the lists in the order of their first unit. */
 function runsBy(units: readonly Unit[], key: (u: Unit) => string): Unit[][] {
   const lists = new Map<string, Unit[]>();
-  for (const u of units) {
-    const k = key(u);
-    const list = lists.get(k);
-    if (list) list.push(u);
-    else lists.set(k, [u]);
-  }
+  for (const u of units) pushTo(lists, key(u), u);
   return [...lists.values()];
 }
 

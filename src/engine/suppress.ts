@@ -1,5 +1,6 @@
 import { positionAt, type SourceFile } from '../model/source.js';
 import type { Span } from '../model/span.js';
+import { pushTo } from '../model/lists.js';
 import type { Finding } from './rule.js';
 
 /**
@@ -98,11 +99,8 @@ function indexDirectives(all: Directive[]): DirectiveIndex {
   const firstFor = new Map<string, number>();
   const byLine = new Map<number, number[]>();
   all.forEach((d, i) => {
-    if (d.kind !== 'file') {
-      const list = byLine.get(d.line);
-      if (list) list.push(i);
-      else byLine.set(d.line, [i]);
-    } else if (d.slugs.length === 0) {
+    if (d.kind !== 'file') pushTo(byLine, d.line, i);
+    else if (d.slugs.length === 0) {
       if (anyRule < 0) anyRule = i;
     } else {
       for (const slug of d.slugs) if (!firstFor.has(slug)) firstFor.set(slug, i);

@@ -115,6 +115,11 @@ export interface Pipeline {
   readonly merged: TMap | undefined;
 }
 
+/** The job's containers: its image, then its services. */
+export function jobContainers(job: Job): readonly Container[] {
+  return job.image ? [job.image, ...job.services] : job.services;
+}
+
 export function templateId(job: Pick<Job, 'nameSpan'>): string {
   return `${job.nameSpan.file.path}:${job.nameSpan.start}`;
 }

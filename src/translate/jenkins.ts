@@ -1,8 +1,9 @@
 import { isDindImage, parseImageRef } from '../docker/image.js';
 import type { Edit, Fix, FixSettings, RuleContext } from '../engine/rule.js';
-import type { Container, Job, ScriptStep } from '../model/pipeline.js';
+import { jobContainers, type Container, type Job, type ScriptStep } from '../model/pipeline.js';
 import { memoForGroup } from '../model/memo.js';
 import { sameSpan, spanKey, type Located } from '../model/span.js';
+import { pushTo } from '../model/lists.js';
 import { builderImage, translateJob } from './index.js';
 import { readJobPlan, spanWhere } from './plan.js';
 import { someNames } from './runner.js';
@@ -60,9 +61,9 @@ function finish(strategy: JenkinsStrategy, plan: Plan, settings: FixSettings): F
   };
 }
 
-/** The jobs among `jobs` whose steps run docker commands. */
-function building(jobs: readonly Job[]): Job[] {
-  return jobs.filter((j) => readJobPlan(j).commands.length > 0);
+/** Whether the job's steps run docker commands. */
+function builds(job: Job): boolean {
+  return readJobPlan(job).commands.length > 0;
 }
 
 /** Translates each job's steps; blocked jobs and steps that cannot be edited go to `skipped`. */
@@ -144,12 +145,8 @@ const containerUsers = memoForGroup((jobs: readonly Job[]): Map<string, Job[]> =
   for (const j of jobs) {
     if (j.platform !== 'jenkins') continue;
     const keys = new Set<string>();
-    for (const c of j.image ? [j.image, ...j.services] : j.services) keys.add(spanKey(c.span));
-    for (const key of keys) {
-      const list = users.get(key);
-      if (list) list.push(j);
-      else users.set(key, [j]);
-    }
+    for (const c of jobContainers(j)) keys.add(spanKey(c.span));
+    for (const key of keys) pushTo(users, key, j);
   }
   return users;
 });
@@ -176,7 +173,7 @@ export function jenkinsPodFix(dind: Container, ctx: RuleContext): Fix | undefine
   if (!settings) return undefined;
   const index = containerUsers(ctx.jobs);
   const users = index.get(spanKey(dind.span)) ?? [];
-  const builders = building(users.filter((j) => !sameSpan(j.image?.span, dind.span)));
+  const builders = users.filter((j) => !sameSpan(j.image?.span, dind.span) && builds(j));
   if (builders.length === 0) return undefined;
   if (!SUPPORTED.includes(settings.strategy)) return unsupported(settings.strategy, builders);
   // Sidecars (`withRun`) and pod YAML that cilint cannot edit in place are not translated.
@@ -216,11 +213,11 @@ function podFix(dind: Container, form: PodForm, builders: readonly Job[], index:
   const translated = new Set(plan.done);
   // The pod's other privileged dind containers go when no job left needs a daemon or runs in them.
   const others = new Map<string, Container>();
-  for (const c of builders[0]!.image ? [builders[0]!.image, ...builders[0]!.services] : builders[0]!.services) {
+  for (const c of jobContainers(builders[0]!)) {
     if (isPrivilegedDind(c) && c.span.file === file && !sameSpan(c.span, dind.span)) others.set(spanKey(c.span), c);
   }
   for (const [key, c] of others) {
-    const needed = (index.get(key) ?? []).some((j) => !translated.has(j) && ((sameSpan(j.image?.span, c.span) && j.scripts.length > 0) || building([j]).length > 0));
+    const needed = (index.get(key) ?? []).some((j) => !translated.has(j) && ((sameSpan(j.image?.span, c.span) && j.scripts.length > 0) || builds(j)));
     const range = !needed && removal(c, podForm(c));
     if (range) plan.edits.push({ file, ...range, text: '' });
   }
@@ -310,7 +307,7 @@ export function jenkinsAgentFix(agent: Container, ctx: RuleContext): Fix | undef
   const file = agent.span.file;
   if (agent.role !== 'image' || !/^docker\s*\{/.test(file.text.slice(agent.span.start, agent.span.end))) return undefined;
   const users = (containerUsers(ctx.jobs).get(spanKey(agent.span)) ?? []).filter((j) => sameSpan(j.image?.span, agent.span));
-  const builders = building(users);
+  const builders = users.filter(builds);
   if (builders.length === 0) return undefined;
   if (!SUPPORTED.includes(settings.strategy)) return unsupported(settings.strategy, builders);
   const strategy = settings.strategy as JenkinsStrategy;

@@ -16,6 +16,7 @@ import type { SourceFile } from '../model/source.js';
 import { spanKey, type Span } from '../model/span.js';
 import { getEntry, toPlain, type TEntry, type TMap, type TSeq, type Tree } from '../model/tree.js';
 import { layersOf } from '../model/variables.js';
+import { pushTo } from '../model/lists.js';
 import type { Section } from './plan.js';
 import type { JobTranslation } from './translation.js';
 
@@ -252,11 +253,6 @@ interface Users {
 /** Built once per list of jobs: every fix of a group of pipelines asks about the same jobs. */
 const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
   const index: Users = { entries: new Map(), variables: new Map(), tableVariables: new Map(), configs: new Map(), referenced: new Set() };
-  const add = <K, T>(map: Map<K, T[]>, key: K, item: T) => {
-    const list = map.get(key);
-    if (list) list.push(item);
-    else map.set(key, [item]);
-  };
   // An entry (or variable) written at `keySpan` (or a list item, without one) that takes the value of an
   // entry written elsewhere: the key of that entry. Its readers read that entry too: editing it changes
   // them, and removing it breaks the reference.
@@ -270,7 +266,7 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
   const addReader = (map: Map<string, Job[]>, keySpan: Span | undefined, value: Span, job: Job): boolean => {
     const from = takenFrom(keySpan, value);
     if (!from) return false;
-    add(map, from.key, job);
+    pushTo(map, from.key, job);
     index.referenced.add(from.span);
     return true;
   };
@@ -278,15 +274,15 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
   for (const j of jobs) {
     const { under, over } = layersOf(j.variables);
     for (const [name, v] of over) {
-      add(index.variables, `${name}\0${spanKey(v.nameSpan)}`, j);
+      pushTo(index.variables, `${name}\0${spanKey(v.nameSpan)}`, j);
       addReader(index.variables, v.nameSpan, v.span, j);
     }
-    add(tables, under, j);
+    pushTo(tables, under, j);
     if (!j.config) continue;
-    add(index.configs, spanKey(j.config.span), j);
+    pushTo(index.configs, spanKey(j.config.span), j);
     for (const key of new Set(j.config.entries.map((e) => e.key))) {
       const e = getEntry(j.config, key)!;
-      add(index.entries, `${key}\0${spanKey(e.keySpan)}`, j);
+      pushTo(index.entries, `${key}\0${spanKey(e.keySpan)}`, j);
       addReader(index.entries, e.keySpan, e.value.span, j);
       addNestedReaders(e.value, j);
     }
@@ -304,10 +300,10 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
     }
     for (const [name, v] of table) {
       const users = { readers, except: overriding.get(name) };
-      add(index.tableVariables, `${name}\0${spanKey(v.nameSpan)}`, users);
+      pushTo(index.tableVariables, `${name}\0${spanKey(v.nameSpan)}`, users);
       const from = takenFrom(v.nameSpan, v.span);
       if (!from) continue;
-      add(index.tableVariables, from.key, users);
+      pushTo(index.tableVariables, from.key, users);
       if (readers.length > (users.except?.size ?? 0)) index.referenced.add(from.span);
     }
   }
@@ -328,8 +324,8 @@ const usersIndex = memoForGroup((jobs: readonly Job[]): Users => {
       if (t.kind === 'map') {
         for (const e of t.entries) {
           if (read) {
-            add(index.entries, `${e.key}\0${spanKey(e.keySpan)}`, job);
-            add(index.variables, `${e.key}\0${spanKey(e.keySpan)}`, job);
+            pushTo(index.entries, `${e.key}\0${spanKey(e.keySpan)}`, job);
+            pushTo(index.variables, `${e.key}\0${spanKey(e.keySpan)}`, job);
           }
           visit(e.value, read || addReader(index.entries, e.keySpan, e.value.span, job));
         }

@@ -7,6 +7,7 @@ import { commandBasename, type ShellCommand, type ShellWord } from '../docker/sh
 import type { Job, ScriptStep } from '../model/pipeline.js';
 import { positionAt } from '../model/source.js';
 import { lastAtOrBefore, type Span } from '../model/span.js';
+import { pushTo } from '../model/lists.js';
 import { shorten } from './words.js';
 
 /**
@@ -115,11 +116,7 @@ const BUILDAH_ONLY = new Set([
 /** The job's plan; read once per job (a plan is never changed once read). */
 export const readJobPlan = memoForGroup((job: Job): JobPlan => {
   const byStep = new Map<ScriptStep, DockerInvocation[]>();
-  for (const { step, invocation } of dockerInvocations(job)) {
-    const list = byStep.get(step);
-    if (list) list.push(invocation);
-    else byStep.set(step, [invocation]);
-  }
+  for (const { step, invocation } of dockerInvocations(job)) pushTo(byStep, step, invocation);
   const steps = job.scripts.map((step) => readStep(step, byStep.get(step) ?? []));
   return { job, steps, commands: steps.flatMap((s) => s.commands) };
 });
